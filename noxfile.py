@@ -1,0 +1,57 @@
+"""Maintainer commands. ``nox -l`` lists them; ``nox`` alone builds the docs."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+nox.needs_version = ">=2024.3.2"
+nox.options.default_venv_backend = "virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+
+ROOT = Path(__file__).parent
+
+
+@nox.session(default=True)
+def docs(session: nox.Session) -> None:
+    """Build the site: ``nox -s docs [-- --hub HUB.yaml] [--live]`` → _build/<hub-id>/html."""
+    args = list(session.posargs)
+    session.install("-e", ".[live]")
+    hub = []
+    if "--hub" in args:
+        index = args.index("--hub")
+        hub = [args[index + 1]]
+        del args[index : index + 2]
+    session.run("hub-training", "build", *hub, *args)
+
+
+@nox.session(default=False)
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite (real hub and browser included): ``nox -s tests [-- pytest args]``."""
+    session.install("-e", ".[test,live]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session(default=False)
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check) and codespell."""
+    session.install("-e", ".[lint]")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("codespell", "training", "modules", "docs", "tests", "README.md")
+
+
+@nox.session(default=False)
+def linkcheck(session: nox.Session) -> None:
+    """Check every internal link and anchor of the built demo site."""
+    session.install("-e", ".[test]")
+    session.run("hub-training", "build")
+    session.run("pytest", "tests/test_links.py", *session.posargs)
+
+
+@nox.session(default=False)
+def clean(session: nox.Session) -> None:
+    """Remove build output."""
+    shutil.rmtree(ROOT / "_build", ignore_errors=True)

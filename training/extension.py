@@ -1,0 +1,17 @@
+"""Calls each component's setup, in order (sphinx-design's layout)."""
+
+from __future__ import annotations
+
+from sphinx.application import Sphinx
+
+from training.config import setup_config
+from training.reference import setup_reference
+from training.self_contained import setup_self_contained
+from training.substitution import setup_substitution
+
+
+def setup_extension(app: Sphinx) -> None:
+    setup_config(app)
+    setup_substitution(app)
+    setup_self_contained(app)
+    setup_reference(app)

@@ -1,0 +1,134 @@
+"""Reference pages rendered from the code, so they can never drift from it (MyST-Parser's model).
+
+- ``hub-profile-reference``: every key of the hub profile, from the pydantic models.
+- ``warning-catalogue``: every warning kind, from :class:`training.warnings.TrainingWarning`.
+- ``feature-list``: the features a module can ``require``.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Literal
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from pydantic import BaseModel
+from pydantic_core import PydanticUndefined
+from sphinx.util.docutils import SphinxDirective
+
+from training.hub_profile import FEATURES, HubProfile
+from training.warnings import TrainingWarning
+
+
+def type_name(annotation: Any) -> str:
+    """A short, human name for a field's type."""
+    origin = typing.get_origin(annotation)
+    args = typing.get_args(annotation)
+    if origin is Literal:
+        return " \\| ".join(f"`{a}`" for a in args)
+    if origin in (typing.Union, types.UnionType):
+        names = [type_name(a) for a in args if a is not type(None)]
+        return " or ".join(names) + (" (optional)" if type(None) in args else "")
+    if origin is list:
+        return f"list of {type_name(args[0])}"
+    if origin is dict:
+        return f"mapping of name to {type_name(args[1])}"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return f"[{annotation.__name__}](#hub-{annotation.__name__.lower()})"
+    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(annotation, str(annotation))
+
+
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _nested_models(arg)]
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def model_reference(root: type[BaseModel] = HubProfile) -> str:
+    """MyST Markdown: one table per model reachable from ``root``, in order of first use."""
+    order: list[type[BaseModel]] = []
+    pending = [root]
+    while pending:
+        model = pending.pop(0)
+        if model in order:
+            continue
+        order.append(model)
+        for field in model.model_fields.values():
+            pending.extend(_nested_models(field.annotation))
+    lines: list[str] = []
+    for model in order:
+        lines += [f"({'hub-' + model.__name__.lower()})=", f"### `{model.__name__}`", ""]
+        doc = (model.__doc__ or "").strip().splitlines()
+        if doc and model is not root:
+            lines += [doc[0], ""]
+        if model.model_config.get("extra") == "allow":
+            lines += ["Other keys (Kubernetes-only settings) are accepted, kept and not shown.", ""]
+        lines += ["| Key | Type | Default | Description |", "|---|---|---|---|"]
+        for name, field in model.model_fields.items():
+            if field.is_required():
+                default = "**required**"
+            elif field.default_factory is not None:
+                default = f"`{field.default_factory()!r}`"
+            elif field.default is PydanticUndefined:
+                default = ""
+            else:
+                default = f"`{field.default!r}`"
+            lines.append(
+                f"| `{name}` | {_cell(type_name(field.annotation))} | {_cell(default)} | {_cell(field.description or '')} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def warning_catalogue() -> str:
+    lines = ["| Warning | When |", "|---|---|"]
+    lines += [f"| `training.{kind.subtype}` | {_cell(kind.describe())} |" for kind in TrainingWarning]
+    return "\n".join(lines)
+
+
+def feature_table() -> str:
+    lines = ["| Feature | A module that requires it is shown when |", "|---|---|"]
+    lines += [f"| `{name}` | {_cell(text)} |" for name, text in FEATURES.items()]
+    return "\n".join(lines)
+
+
+class GeneratedMarkdown(SphinxDirective):
+    """Base: parse a Markdown string produced by code."""
+
+    has_content = False
+
+    def markdown(self) -> str:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        container = nodes.container(classes=["training-generated"])
+        source, line = self.get_source_info()
+        content = StringList(self.markdown().splitlines(), source=source)
+        self.state.nested_parse(content, self.content_offset, container, match_titles=True)
+        return container.children
+
+
+class HubProfileReference(GeneratedMarkdown):
+    def markdown(self) -> str:
+        return model_reference()
+
+
+class WarningCatalogue(GeneratedMarkdown):
+    def markdown(self) -> str:
+        return warning_catalogue()
+
+
+class FeatureList(GeneratedMarkdown):
+    def markdown(self) -> str:
+        return feature_table()
+
+
+def setup_reference(app: Any) -> None:
+    app.add_directive("hub-profile-reference", HubProfileReference)
+    app.add_directive("warning-catalogue", WarningCatalogue)
+    app.add_directive("feature-list", FeatureList)
