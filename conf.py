@@ -51,3 +51,5 @@ html_theme_options = {
 }
 html_show_sourcelink = False
 html_copy_source = False
+# Without a default mode, pydata-sphinx-theme logs "Got invalid theme mode" on a first visit.
+html_context = {"default_mode": "auto"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,3 +86,49 @@ def workshop_hub_site(build_hub_site: Callable[[Path | None], BuiltSite]) -> Bui
     site = build_hub_site(HUBS / "password-rstudio.yaml")
     assert site.returncode == 0, site.output
     return site
+
+
+# --- browser -------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for the session (Debian's, via Playwright's executable_path)."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import launch_options
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(**launch_options())
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page in a fresh context (empty localStorage) that refuses every request off 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
+
+    def route(route):  # type: ignore[no-untyped-def]
+        url = route.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.blocked_requests = blocked  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def demo_url(demo_site: BuiltSite) -> Iterator[str]:
+    """The demo site served on 127.0.0.1."""
+    from .browser import serve_directory
+
+    with serve_directory(demo_site.html) as url:
+        yield url

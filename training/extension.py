@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
+from training.assets import add_asset, setup_assets
 from training.config import setup_config
 from training.reference import setup_reference
 from training.self_contained import setup_self_contained
@@ -12,6 +13,8 @@ from training.substitution import setup_substitution
 
 def setup_extension(app: Sphinx) -> None:
     setup_config(app)
+    setup_assets(app)
+    add_asset("training.css")
     setup_substitution(app)
     setup_self_contained(app)
     setup_reference(app)
