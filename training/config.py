@@ -56,7 +56,7 @@ def _load_config(app: Sphinx, config: Config) -> None:
     except HubFileError as exc:
         raise ConfigError("the hub file is wrong:\n" + "\n".join(exc.problems)) from None
     config.training_hub_data = hub.model_dump(mode="json")
-    if hub.example:
+    if hub.example and config.html_theme in {"sphinx_book_theme", "pydata_sphinx_theme"}:
         options = dict(config.html_theme_options or {})
         options.setdefault(
             "announcement",

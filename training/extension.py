@@ -6,6 +6,8 @@ from sphinx.application import Sphinx
 
 from training.assets import add_asset, setup_assets
 from training.config import setup_config
+from training.hub_options import setup_hub_options
+from training.modules import setup_modules
 from training.reference import setup_reference
 from training.self_contained import setup_self_contained
 from training.substitution import setup_substitution
@@ -18,3 +20,5 @@ def setup_extension(app: Sphinx) -> None:
     setup_substitution(app)
     setup_self_contained(app)
     setup_reference(app)
+    setup_modules(app)
+    setup_hub_options(app)

@@ -42,7 +42,20 @@ FEATURES: dict[str, str] = {
     "profile-options": "the hub shows a Server Options page (`profile_list` is not empty)",
     "custom-image": "a profile lets users type their own image (`unlisted_choice`)",
     "shared-dirs": "the hub has shared folders",
+    "logout-stops-server": "File > Log Out also stops the server (`login.shutdown_on_logout`)",
+    "max-age": "servers are stopped after a maximum age (`server.max_age_days`)",
+    "home-quota": "the home folder has a size limit (`storage.home_quota_gb`)",
+    "login-<provider>": "people log in with that provider, e.g. `login-github`, `login-shared-password`",
+    "cloud-<cloud>": "the hub runs on that cloud, e.g. `cloud-aws`, `cloud-gcp`",
 }
+
+
+def feature_names() -> set[str]:
+    """Every feature name a module or an ``only-if`` block may use."""
+    names = {name for name in FEATURES if "<" not in name}
+    names |= {f"login-{p}" for p in LoginProvider.__args__}
+    names |= {f"cloud-{c}" for c in Cloud.__args__}
+    return names
 
 
 class HubFileError(Exception):
@@ -304,6 +317,14 @@ class HubProfile(StrictModel):
             found.add("custom-image")
         if self.storage.shared_dirs:
             found.add("shared-dirs")
+        if self.login.shutdown_on_logout:
+            found.add("logout-stops-server")
+        if self.server.max_age_days:
+            found.add("max-age")
+        if self.storage.home_quota_gb:
+            found.add("home-quota")
+        found.add(f"login-{self.login.provider}")
+        found.add(f"cloud-{self.storage.cloud}")
         return found
 
     @property

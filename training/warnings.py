@@ -56,4 +56,5 @@ class TrainingWarning(Enum):
 
 def warn(message: str, kind: TrainingWarning, location: tuple[str, int | None] | str | None) -> None:
     """Log a located warning; ``-W`` turns it into a build error."""
-    logger.warning(f"{message} [training.{kind.subtype}]", type="training", subtype=kind.subtype, location=location)
+    # Sphinx appends "[training.<subtype>]" to the message itself.
+    logger.warning(message, type="training", subtype=kind.subtype, location=location)
