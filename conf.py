@@ -46,6 +46,9 @@ html_title = "Hub Training"
 html_static_path: list[str] = []
 html_theme_options = {
     "show_toc_level": 2,
+    # Only the current section's pages in the sidebar: much faster builds on big sites, and no
+    # unlabelled <summary> toggles (axe "summary-name").
+    "collapse_navbar": True,
     "use_download_button": False,
     "use_fullscreen_button": False,
 }
@@ -53,3 +56,5 @@ html_show_sourcelink = False
 html_copy_source = False
 # Without a default mode, pydata-sphinx-theme logs "Got invalid theme mode" on a first visit.
 html_context = {"default_mode": "auto"}
+# The book theme's default sidebar, with the brand link inside a landmark (training/templates).
+html_sidebars = {"**": ["training-brand.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]}

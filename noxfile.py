@@ -16,7 +16,11 @@ ROOT = Path(__file__).parent
 
 @nox.session(default=True)
 def docs(session: nox.Session) -> None:
-    """Build the site: ``nox -s docs [-- --hub HUB.yaml] [--live]`` → _build/<hub-id>/html."""
+    """Build the site: ``nox -s docs [-- --hub HUB.yaml] [--workshop WORKSHOP.yaml] [--live]``.
+
+    Output: _build/<hub-id>/html; with ``--workshop`` (only that workshop's pages and modules)
+    _build/<hub-id>-<workshop-slug>/html. ``--workshop`` is passed on to ``hub-training build``.
+    """
     args = list(session.posargs)
     session.install("-e", ".[live]")
     hub = []
@@ -49,6 +53,13 @@ def linkcheck(session: nox.Session) -> None:
     session.install("-e", ".[test]")
     session.run("hub-training", "build")
     session.run("pytest", "tests/test_links.py", *session.posargs)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Measure build speed, edits, many hubs and page weight: writes docs/benchmarks/results.json."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "training.bench", *session.posargs)
 
 
 @nox.session(default=False)

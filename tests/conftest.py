@@ -132,3 +132,118 @@ def demo_url(demo_site: BuiltSite) -> Iterator[str]:
 
     with serve_directory(demo_site.html) as url:
         yield url
+
+
+# --- one summary line per quality gate -----------------------------------------------------------
+
+GATE_SUMMARY: list[str] = []
+
+
+def report_gate(line: str) -> None:
+    """Record a one-line summary of a quality gate; printed at the end of the run."""
+    GATE_SUMMARY.append(line)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    if GATE_SUMMARY:
+        terminalreporter.section("quality gates")
+        for line in GATE_SUMMARY:
+            terminalreporter.write_line(line)
+
+
+# --- a real local JupyterHub (training.replica) --------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def hub_replica():  # type: ignore[no-untyped-def]
+    """``hub_replica(hub_file=None)``: the replica of a hub, started once per session per hub file.
+
+    Every replica is stopped by PID at the end of the session, also when tests failed; one left by a
+    killed run is cleaned up when the first replica starts.
+    """
+    from contextlib import ExitStack
+
+    from training.hub_profile import load_hub_profile
+    from training.replica import Replica
+
+    running: dict[str, Replica] = {}
+    with ExitStack() as stack:
+
+        def start(hub_file: Path | None = None) -> Replica:
+            key = str(Path(hub_file).resolve()) if hub_file else "demo"
+            if key not in running:
+                running[key] = stack.enter_context(Replica(load_hub_profile(hub_file)))
+            return running[key]
+
+        yield start
+
+
+@pytest.fixture(scope="session")
+def replica(hub_replica):  # type: ignore[no-untyped-def]
+    """The demo hub's replica (one per session)."""
+    return hub_replica(None)
+
+
+@pytest.fixture
+def hub_context(browser):  # type: ignore[no-untyped-def]
+    """A fresh, logged-out browser context with the walkthroughs' fixed viewport and settings."""
+    from training.walkthrough import new_context
+
+    context = new_context(browser)
+    yield context
+    context.close()
+
+
+# --- real local services for the exercises (moto S3, IRkernel) ------------------------------------
+
+#: The user the exercises run as (``JUPYTERHUB_USER``; the ``{username}`` of the bucket prefixes).
+TEST_USER = "test-learner"
+#: Public data the exercises read anonymously: ``<bucket>/<key>`` files, uploaded readable by anyone.
+PUBLIC_BUCKETS = Path(__file__).resolve().parent / "data" / "public-buckets"
+
+
+@pytest.fixture(scope="session")
+def s3_server():  # type: ignore[no-untyped-def]
+    """A real S3-compatible server (moto) on 127.0.0.1, with the public buckets of ``data/public-buckets``."""
+    from .services import start_s3_server
+
+    with start_s3_server() as server:
+        for bucket in sorted(p for p in PUBLIC_BUCKETS.glob("*") if p.is_dir()):
+            server.create_public_bucket(bucket.name, bucket)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def hub_environment(s3_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
+    """The environment a single-user server of the demo hub has, pointed at the local services.
+
+    The venv's Python comes first on PATH, as the image's Python does on a hub (R's reticulate finds it).
+    """
+    import os
+
+    from training.hub_profile import load_hub_profile
+
+    from .services import r_kernelspec_dir
+
+    hub = load_hub_profile()
+    environment = {
+        **s3_server.environment(),
+        "JUPYTERHUB_USER": TEST_USER,
+        "HOME": str(tmp_path_factory.mktemp("home")),
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    for bucket in (hub.storage.scratch, hub.storage.persistent):
+        if bucket:
+            s3_server.create_bucket(bucket.url.split("://", 1)[1].split("/", 1)[0])
+            environment[bucket.env] = bucket.url.format(username=TEST_USER)
+    r_dir = r_kernelspec_dir(tmp_path_factory.mktemp("jupyter"))
+    if r_dir:
+        environment["JUPYTER_PATH"] = r_dir
+    saved = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
+    yield environment
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

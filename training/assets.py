@@ -10,6 +10,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 
 STATIC_DIR = Path(__file__).parent / "static"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
 
 _ASSETS: list[str] = []
 
@@ -32,5 +33,12 @@ def _add_to_builder(app: Sphinx) -> None:
             app.add_css_file(filename)
 
 
+def _add_templates(app: Sphinx, config: object) -> None:
+    paths = app.config.templates_path
+    if str(TEMPLATES_DIR) not in paths:
+        paths.insert(0, str(TEMPLATES_DIR))
+
+
 def setup_assets(app: Sphinx) -> None:
+    app.connect("config-inited", _add_templates)
     app.connect("builder-inited", _add_to_builder)

@@ -60,8 +60,8 @@ def _load_config(app: Sphinx, config: Config) -> None:
         options = dict(config.html_theme_options or {})
         options.setdefault(
             "announcement",
-            "This site describes a fictional example hub. Build it for your own hub with "
-            "<code>hub-training build my-hub.yaml</code>.",
+            "This site describes a fictional example hub. To make it describe your own hub, "
+            "build it with your hub file: hub-training build my-hub.yaml",
         )
         config.html_theme_options = options
 

@@ -37,6 +37,7 @@ FEATURES: dict[str, str] = {
     "scratch-bucket": "the hub has a scratch bucket (`storage.scratch`)",
     "persistent-bucket": "the hub has a persistent bucket (`storage.persistent`)",
     "cloud-bucket": "the hub has a scratch or a persistent bucket",
+    "scratch-retention": "the scratch bucket deletes files after some days (`storage.scratch.retention_days`)",
     "dask-gateway": "the hub runs Dask Gateway",
     "github-push": "the hub has gh-scoped-creds (`github_push`)",
     "profile-options": "the hub shows a Server Options page (`profile_list` is not empty)",
@@ -45,6 +46,8 @@ FEATURES: dict[str, str] = {
     "logout-stops-server": "File > Log Out also stops the server (`login.shutdown_on_logout`)",
     "max-age": "servers are stopped after a maximum age (`server.max_age_days`)",
     "home-quota": "the home folder has a size limit (`storage.home_quota_gb`)",
+    "support-url": "the support channel has a link (`support.url`)",
+    "support-email": "the support channel has an email address (`support.email`)",
     "login-<provider>": "people log in with that provider, e.g. `login-github`, `login-shared-password`",
     "cloud-<cloud>": "the hub runs on that cloud, e.g. `cloud-aws`, `cloud-gcp`",
 }
@@ -301,6 +304,8 @@ class HubProfile(StrictModel):
         found: set[str] = {*self.interfaces, *self.languages}
         if self.storage.scratch:
             found |= {"scratch-bucket", "cloud-bucket"}
+            if self.storage.scratch.retention_days:
+                found.add("scratch-retention")
         if self.storage.persistent:
             found |= {"persistent-bucket", "cloud-bucket"}
         if self.dask_gateway:
@@ -323,6 +328,10 @@ class HubProfile(StrictModel):
             found.add("max-age")
         if self.storage.home_quota_gb:
             found.add("home-quota")
+        if self.support.url:
+            found.add("support-url")
+        if self.support.email:
+            found.add("support-email")
         found.add(f"login-{self.login.provider}")
         found.add(f"cloud-{self.storage.cloud}")
         return found
@@ -340,6 +349,9 @@ class HubProfile(StrictModel):
         data["storage"]["scheme"] = {"aws": "s3", "gcp": "gs", "azure": "az", "none": ""}[cloud]
         data["storage"]["vsi_prefix"] = {"aws": "/vsis3/", "gcp": "/vsigs/", "azure": "/vsiaz/", "none": ""}[cloud]
         data["login"]["provider_name"] = PROVIDER_NAMES[self.login.provider]
+        from training.nbgitpuller import clone_dir
+
+        data["materials"]["clone_dir"] = clone_dir(self.materials.repo)
         return data
 
 
@@ -366,13 +378,13 @@ def _dotted(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
-def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+def _model_at(loc: tuple[Any, ...], root: type[BaseModel]) -> type[BaseModel] | None:
     """The model class that owns the last key of ``loc`` (to suggest close key names)."""
-    model: Any = HubProfile
+    model: Any = root
     for part in loc[:-1]:
         if isinstance(part, int) or model is None:
             continue
-        field = model.model_fields.get(part)
+        field = next((f for name, f in model.model_fields.items() if (f.alias or name) == part), None)
         if field is None:
             return None
         annotation = field.annotation
@@ -387,13 +399,13 @@ def _flatten(annotation: Any) -> list[Any]:
     return [inner for arg in args for inner in _flatten(arg)]
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     kind, loc, value = error["type"], error["loc"], error.get("input")
     if kind == "missing":
         return "required key is missing; add it"
     if kind == "extra_forbidden":
-        model = _model_at(loc)
-        known = list(model.model_fields) if model else []
+        model = _model_at(loc, root)
+        known = [field.alias or name for name, field in model.model_fields.items()] if model else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(known)}"
         return f"unknown key; {hint}"
@@ -427,9 +439,19 @@ def _message(error: dict[str, Any]) -> str:
         return f"is too long; expected at most {error['ctx']['max_length']} characters"
     if kind == "string_too_short":
         return "is empty; expected some text"
+    if kind.startswith("date_"):
+        return f"{value!r} is not a date; expected YYYY-MM-DD, e.g. 2026-02-03"
     if kind == "value_error":
         return str(error["ctx"]["error"])
     return error["msg"]
+
+
+def validation_problems(path: Path, exc: ValidationError, root: type[BaseModel]) -> list[str]:
+    """One line per problem, ``<file>: <dotted.key>: <what is wrong; what is expected>``.
+
+    Shared by every YAML file a user writes (hub profiles, workshop files), so they all read alike.
+    """
+    return [f"{path}: {_dotted(err['loc'])}: {_message(err, root)}" for err in exc.errors()]
 
 
 def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
@@ -437,6 +459,13 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
     where = f"line {mark.line + 1}" if mark else "(file)"
     problem = getattr(exc, "problem", None) or str(exc)
     return f"{path}: {where}: invalid YAML: {problem}; expected a YAML mapping of keys to values"
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe loading, but dates stay text: the models parse them, so a bad date is a clean error, not a crash."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 
 
 def read_yaml_mapping(path: Path, what: str = "file") -> dict[str, Any]:
@@ -448,7 +477,7 @@ def read_yaml_mapping(path: Path, what: str = "file") -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise HubFileError([f"{path}: (file): cannot read it ({exc.__class__.__name__}); expected UTF-8 text"]) from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise HubFileError([_yaml_problem(path, exc)]) from None
     if not isinstance(data, dict):
@@ -491,5 +520,4 @@ def load_hub_profile(path: str | Path | None = None) -> HubProfile:
     try:
         return HubProfile.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{path}: {_dotted(err['loc'])}: {_message(err)}" for err in exc.errors()]
-        raise HubFileError(problems) from None
+        raise HubFileError(validation_problems(path, exc, HubProfile)) from None

@@ -9,6 +9,7 @@ replace placeholders in the raw text before parsing. Each placeholder is escaped
   code and attributes when it writes HTML;
 - directive arguments (often a title parsed as Markdown): Markdown's active characters are escaped;
 - front matter: as prose, because module metadata is rendered as Markdown;
+- ``\\{{ hub.x }}`` (with a backslash) stays as written, minus the backslash: how guides show the syntax.
 - link targets ``](...)``: percent-encoded where Markdown would end the target.
 """
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-PLACEHOLDER = re.compile(r"\{\{\s*hub\.([A-Za-z0-9_.\-\[\]]+)\s*\}\}")
+PLACEHOLDER = re.compile(r"(\\?)\{\{\s*hub\.([A-Za-z0-9_.\-\[\]]+)\s*\}\}")
 FENCE = re.compile(r"^(?P<indent>\s*)(?P<fence>`{3,}|~{3,}|:{3,})(?P<info>.*)$")
 OPTION_LINE = re.compile(r"^\s*:[\w-]+:")
 
@@ -157,7 +158,9 @@ def substitute(text: str, values: Mapping[str, Any]) -> tuple[str, list[UnknownK
         segments = [Segment(line, context)] if context != "prose" else split_line(line)
 
         def replace(match: re.Match[str], context: str, number: int = number) -> str:
-            key = match.group(1)
+            key = match.group(2)
+            if match.group(1):  # \{{ hub.x }} documents the syntax: keep it, minus the backslash
+                return match.group(0)[1:]
             try:
                 raw = lookup(values, key)
             except KeyError:

@@ -39,7 +39,7 @@ AUDIENCE = {"python": "Python users", "r": "R users", "both": "Python and R user
 LANGUAGE_SYNC_IDS = {"python", "r"}
 
 
-class html_element(nodes.Element):  # noqa: N801 (docutils node naming)
+class html_element(nodes.Element):
     """An element written as ``<tag data-...>``: lets JS find modules and minutes without parsing text."""
 
 
@@ -120,14 +120,10 @@ class ModuleOverview(GeneratedMarkdownDirective):
         lines = [
             module.summary,
             "",
-            "Time",
-            f": {format_minutes(module.minutes)} ({module.teaching} min reading, {module.exercises} min exercises)",
-            "",
-            "For",
-            f": {AUDIENCE[module.audience]}",
-            "",
-            "Before this module",
-            ": " + (", ".join(_doc_link(p, folder) for p in prerequisites) or "Nothing: you can start here."),
+            f"- **Time:** {format_minutes(module.minutes)} ({module.teaching} min reading, {module.exercises} min exercises)",
+            f"- **For:** {AUDIENCE[module.audience]}",
+            "- **Before this module:** "
+            + (", ".join(_doc_link(p, folder) for p in prerequisites) or "nothing, you can start here."),
             "",
             "Questions",
             "",

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime
 import types
 import typing
 from typing import Any, Literal
@@ -18,6 +19,7 @@ from pydantic_core import PydanticUndefined
 from sphinx.util.docutils import SphinxDirective
 
 from training.hub_profile import FEATURES, HubProfile
+from training.hub_values import as_text
 from training.warnings import TrainingWarning
 
 
@@ -36,7 +38,8 @@ def type_name(annotation: Any) -> str:
         return f"mapping of name to {type_name(args[1])}"
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return f"[{annotation.__name__}](#hub-{annotation.__name__.lower()})"
-    return {str: "text", int: "whole number", float: "number", bool: "true/false"}.get(annotation, str(annotation))
+    names = {str: "text", int: "whole number", float: "number", bool: "true/false", datetime.date: "date (YYYY-MM-DD)"}
+    return names.get(annotation, str(annotation))
 
 
 def _nested_models(annotation: Any) -> list[type[BaseModel]]:
@@ -78,11 +81,31 @@ def model_reference(root: type[BaseModel] = HubProfile) -> str:
                 default = ""
             else:
                 default = f"`{field.default!r}`"
-            lines.append(
-                f"| `{name}` | {_cell(type_name(field.annotation))} | {_cell(default)} | {_cell(field.description or '')} |"
-            )
+            key = field.alias or name
+            kind = _cell(type_name(field.annotation))
+            lines.append(f"| `{key}` | {kind} | {_cell(default)} | {_cell(field.description or '')} |")
         lines.append("")
     return "\n".join(lines)
+
+
+def hub_values_table() -> str:
+    """Every ``{{ hub.* }}`` placeholder with the demo hub's value (lists and profiles left out)."""
+    from training.hub_profile import load_hub_profile
+
+    rows = ["| Placeholder | Demo hub |", "|---|---|"]
+
+    def walk(values: dict[str, Any], prefix: str) -> None:
+        for key, value in values.items():
+            if key == "profile_list":
+                continue
+            if isinstance(value, dict):
+                walk(value, f"{prefix}{key}.")
+            else:
+                shown = "(not set)" if value is None else as_text(value)
+                rows.append(f"| `\\{{{{ hub.{prefix}{key} }}}}` | `{_cell(shown)}` |")
+
+    walk(load_hub_profile().values(), "")
+    return "\n".join(rows)
 
 
 def warning_catalogue() -> str:
@@ -118,6 +141,11 @@ class HubProfileReference(GeneratedMarkdown):
         return model_reference()
 
 
+class HubValuesList(GeneratedMarkdown):
+    def markdown(self) -> str:
+        return hub_values_table()
+
+
 class WarningCatalogue(GeneratedMarkdown):
     def markdown(self) -> str:
         return warning_catalogue()
@@ -131,4 +159,5 @@ class FeatureList(GeneratedMarkdown):
 def setup_reference(app: Any) -> None:
     app.add_directive("hub-profile-reference", HubProfileReference)
     app.add_directive("warning-catalogue", WarningCatalogue)
+    app.add_directive("hub-values-list", HubValuesList)
     app.add_directive("feature-list", FeatureList)

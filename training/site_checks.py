@@ -17,7 +17,7 @@ from training.self_contained import external_assets
 #: Visible text that means a value leaked unrendered.
 LEAK_PATTERNS = [
     re.compile(r"\{\{.*?\}\}"),
-    re.compile(r"(?<![\w.])(None|null|undefined)(?![\w.])"),
+    re.compile(r"(?<![\w.])(None(?! of)|null|undefined)(?!\w)"),
 ]
 
 

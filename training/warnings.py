@@ -43,7 +43,8 @@ class TrainingWarning(Enum):
         "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels."
     )
     workshop = (
-        "A workshop file lists modules out of order, a module the hub lacks, or one without timing."
+        "A workshop file lists modules out of order, a module the hub lacks, one without timing, or a profile "
+        "or interface the hub does not have; or its handout does not print on one page."
     )
 
     @property

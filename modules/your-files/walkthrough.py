@@ -1,0 +1,172 @@
+"""Your files: upload (button and drag and drop), download a file, pack and download a folder,
+check your usage in a terminal. RStudio's Files pane steps are listed as not replayed.
+
+Every label here ("Upload Files", "Download", "Terminal", ...) is matched exactly on JupyterLab 4.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import training.walkthrough as w
+
+SAMPLE = "station,temperature\nA,12.5\nB,14.1\nC,9.8\n"
+DROPPED = "station,rainfall\nA,3.2\nB,0.0\nC,11.4\n"
+
+
+def _item(run: w.Run, name: str):  # type: ignore[no-untyped-def]
+    """The File Browser row of ``name`` (exact name)."""
+    return run.page.locator(".jp-DirListing-item").filter(
+        has=run.page.locator(".jp-DirListing-itemText", has_text=re.compile(rf"^\s*{re.escape(name)}\s*$"))
+    )
+
+
+def upload_with_button(run: w.Run) -> None:
+    """Press the File Browser's "Upload Files" button and pick a file in the browser's file dialog."""
+    source = Path(tempfile.mkdtemp(prefix="walkthrough-upload-")) / "temperatures.csv"
+    source.write_text(SAMPLE)
+    with run.page.expect_file_chooser() as chooser:
+        run.exact("button", "Upload Files", run.page.locator(".jp-FileBrowser-toolbar")).click()
+    chooser.value.set_files(str(source))
+    _item(run, "temperatures.csv").wait_for()
+    uploaded = run.replica.home() / "temperatures.csv"
+    assert uploaded.read_text() == SAMPLE, "the uploaded file on the server differs from the original"
+
+
+def drag_and_drop(run: w.Run) -> None:
+    """Drop a file from the computer onto the File Browser's list.
+
+    A real drop from the desktop cannot be scripted, so this dispatches the browser's own ``drop``
+    event on the list with the file in ``dataTransfer.files`` (what a browser without directory
+    entries hands JupyterLab); JupyterLab then uploads it exactly as it does a desktop drop.
+    """
+    run.page.evaluate(
+        """(text) => {
+            const list = document.querySelector(".jp-FileBrowser .jp-DirListing-content");
+            const drop = new Event("drop", {bubbles: true, cancelable: true});
+            const file = new File([text], "rainfall.csv", {type: "text/csv"});
+            Object.defineProperty(drop, "dataTransfer", {value: {files: [file]}});
+            list.dispatchEvent(drop);
+        }""",
+        DROPPED,
+    )
+    _item(run, "rainfall.csv").wait_for()
+    assert (run.replica.home() / "rainfall.csv").read_text() == DROPPED
+
+
+def open_context_menu(name: str) -> w.Step:
+    def action(run: w.Run) -> None:
+        run.page.keyboard.press("Escape")
+        _item(run, name).click(button="right")
+        run.page.locator(".lm-Menu").last.wait_for()
+
+    return w.do(f"right-click {name} in the File Browser", action, requires=["lab"])
+
+
+def download(name: str) -> w.Step:
+    """Click "Download" in the open context menu and check the browser received the file unchanged."""
+
+    def action(run: w.Run) -> None:
+        with run.page.expect_download() as event:
+            run.exact("menuitem", "Download", run.page.locator(".lm-Menu").last).click()
+        received = Path(event.value.path())
+        assert event.value.suggested_filename == name, f"downloaded as {event.value.suggested_filename!r}"
+        assert received.read_bytes() == (run.replica.home() / name).read_bytes(), "the download differs from the file"
+
+    return w.do(f"Download {name}", action, requires=["lab"], labels=["Download"])
+
+
+def folder_has_no_download(run: w.Run) -> None:
+    """JupyterLab 4 offers "Download" for files only: a folder's menu has no such item."""
+    items = [" ".join(t.split()) for t in run.page.locator(".lm-Menu").last.get_by_role("menuitem").all_inner_texts()]
+    assert "Download" not in items, f"a folder's context menu now offers Download: {items}"
+    assert "Open in Terminal" in items, items
+    run.page.keyboard.press("Escape")
+
+
+def make_results_folder(run: w.Run) -> None:
+    """A results folder, as a learner would have after some work (made on the server's disk)."""
+    folder = run.replica.home() / "results"
+    folder.mkdir(exist_ok=True)
+    (folder / "summary.csv").write_text("station,mean\nA,12.1\nB,13.9\n")
+    (folder / "notes.txt").write_text("Run on the hub.\n")
+    run.exact("button", "Refresh the file browser.").click()
+    _item(run, "results").wait_for()
+
+
+def refresh(name: str) -> w.Step:
+    def action(run: w.Run) -> None:
+        run.exact("button", "Refresh the file browser.").click()
+        _item(run, name).wait_for()
+
+    return w.do(f"refresh the File Browser until {name} shows", action, requires=["lab"])
+
+
+def home_usage_printed(run: w.Run) -> None:
+    """``du -sh ~`` printed a size and the home folder's path."""
+    text = w._terminal_text(run, str(run.replica.home()), w.TIMEOUT_MS)
+    line = next(line for line in text.splitlines() if str(run.replica.home()) in line and "du -sh" not in line)
+    assert re.match(r"^\s*\d+(\.\d+)?[KMG]?\s+/", line), f"du printed {line!r}"
+
+
+def rstudio_step(title: str, *labels: str) -> w.Step:
+    def action(run: w.Run) -> None:  # never runs: RStudio cannot be installed here
+        raise w.Skip("RStudio is not replayed")
+
+    return w.do(title, action, requires=["rstudio"], labels=labels)
+
+
+WALKTHROUGH = w.Walkthrough(
+    "Upload, download and check your usage",
+    w.open_hub(),
+    w.log_in(),
+    w.choose_profile(),
+    w.start(),
+    w.wait_for_lab(),
+    w.open_file_browser(),
+    w.screenshot(
+        "upload-button",
+        "The File Browser toolbar in JupyterLab; the Upload Files button is the arrow pointing up",
+        crop=".jp-FileBrowser-toolbar",
+        hub_dependent=False,
+    ),
+    w.do("upload temperatures.csv with the Upload Files button", upload_with_button, requires=["lab"], labels=["Upload Files"]),
+    w.do("drag rainfall.csv onto the File Browser", drag_and_drop, requires=["lab"]),
+    w.screenshot(
+        "uploaded-files",
+        "The File Browser listing the two uploaded files, rainfall.csv and temperatures.csv",
+        clip=(0, 28, 520, 260),
+        hub_dependent=False,
+    ),
+    open_context_menu("temperatures.csv"),
+    w.screenshot(
+        "download-menu",
+        "The menu that opens when you right-click a file in the File Browser, with Download in it",
+        clip=(0, 28, 520, 640),
+        hub_dependent=False,
+    ),
+    download("temperatures.csv"),
+    w.do("make a results folder", make_results_folder, requires=["lab"]),
+    open_context_menu("results"),
+    w.do("a folder's menu has no Download", folder_has_no_download, requires=["lab"]),
+    w.open_terminal(),
+    w.run_in_terminal("du -sh ~"),
+    w.do("see the size of the home folder", home_usage_printed, requires=["lab"]),
+    w.run_in_terminal("tar -czf results.tar.gz results", expect="$"),
+    w.run_in_terminal("clear"),
+    w.run_in_terminal("du -h --max-depth=1 | sort -h", expect="./results"),
+    w.screenshot(
+        "terminal-usage",
+        "A JupyterLab terminal showing the size of each folder in the home folder, the total last",
+        clip=(284, 28, 996, 260),
+        hub_dependent=False,
+    ),
+    w.open_file_browser(),
+    refresh("results.tar.gz"),
+    open_context_menu("results.tar.gz"),
+    download("results.tar.gz"),
+    rstudio_step("RStudio: Files pane > Upload, choose the file, OK", "Upload", "OK"),
+    rstudio_step("RStudio: tick the file, More > Export..., Download", "More", "Export...", "Download"),
+)
