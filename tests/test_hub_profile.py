@@ -198,3 +198,14 @@ def test_indented_yaml_error_line_number(tmp_path: Path) -> None:
     with pytest.raises(HubFileError) as info:
         load_hub_profile(write_hub(tmp_path, text))
     assert ": line 4: invalid YAML" in info.value.problems[0]
+
+
+def test_plain_sphinx_build_with_a_bad_hub_file_is_clean(tmp_path: Path) -> None:
+    from .conftest import SITES, run_sphinx
+
+    path = write_hub(tmp_path, changed(id="Bad Id"))
+    result = run_sphinx(SITES / "substitution", tmp_path / "out", path)
+    assert result.returncode == 1
+    assert f"{path}: id: 'Bad Id' is not a valid id" in result.stderr
+    assert "Traceback" not in result.stderr and "Configuration error" not in result.stderr
+    assert not (tmp_path / "out" / "index.html").exists()

@@ -275,3 +275,14 @@ def test_repository_modules_are_valid() -> None:
 def test_demo_site_has_the_path(demo_site: BuiltSite) -> None:
     path = demo_site.page("docs/start-here.html")
     assert path.select("ol.training-path > li")
+
+
+def test_only_if_is_resolved_in_the_source_keeping_line_numbers() -> None:
+    from training.substitution import resolve_only_if
+
+    text = "a\n:::{only-if} rstudio\n## RStudio heading\nx\n:::\nb\n::::{only-if} !rstudio\ny\n::::\n````\n:::{only-if} rstudio\n````\nc"
+    kept, dropped, problems = resolve_only_if(text, {"rstudio"})
+    assert kept.split("\n") == ["a", "", "## RStudio heading", "x", "", "b", "", "", "", "````", ":::{only-if} rstudio", "````", "c"]
+    assert dropped == {7, 8, 9} and problems == []
+    _, _, problems = resolve_only_if(":::{only-if} rstuido\nx\n:::", set())
+    assert problems == [(1, "only-if: unknown hub feature 'rstuido'")]

@@ -48,7 +48,8 @@ def test_cleanup_stale_stops_marked_processes_of_a_dead_owner(tmp_path: Path) ->
     processes.Record(token, "demo", str(state), dead.pid, None, [processes.free_port()]).write()
     try:
         lines = processes.cleanup_stale(log=lambda line: None)
-        assert len(lines) == 1 and f"left by process {dead.pid}" in lines[0]
+        assert len(lines) == 1
+        assert f"left by process {dead.pid}" in lines[0]
         assert sleeper.wait(timeout=5) == -signal.SIGTERM
         assert bystander.poll() is None
         assert not state.exists()
@@ -155,7 +156,12 @@ def test_server_options_apply_to_the_server(replica: Replica, hub_context) -> No
     run_walkthrough(walkthrough, replica, hub_context)
     assert replica.server_running()
     options = replica.user_model()["servers"][""]["user_options"]  # type: ignore[index]
-    assert options == {"profile": "small", "image": "unlisted_choice", "image--unlisted-choice": image, "requests": "mem_8"}
+    assert options == {
+        "profile": "small",
+        "image": "unlisted_choice",
+        "image--unlisted-choice": image,
+        "requests": "mem_8",
+    }
     assert "extra_resource_limits" not in replica.log_file.read_text()  # the GPU profile was not applied
     replica.reset_user()
 
@@ -183,7 +189,8 @@ def test_shared_password_hub_logs_in_with_the_form_and_stops_cleanly(hub_context
     """Username/password form; no Server Options page; RStudio listed as not replayed; nothing left after."""
     hub = load_hub_profile(HUBS / "password-rstudio.yaml")
     with Replica(hub) as replica:
-        assert replica.login_service is None and replica.password
+        assert replica.login_service is None
+        assert replica.password
         assert set(replica.unavailable) == {"rstudio"}
         walkthrough = Walkthrough(
             "log in to a workshop hub",
@@ -202,7 +209,8 @@ def test_shared_password_hub_logs_in_with_the_form_and_stops_cleanly(hub_context
         state = replica.state_dir
     assert processes.marked_pids(token) == []
     assert processes.wait_ports_closed(ports, 1) == []
-    assert state is not None and not state.exists()
+    assert state is not None
+    assert not state.exists()
 
 
 def _reaches_user_server(run) -> None:  # type: ignore[no-untyped-def]

@@ -126,7 +126,9 @@ def _log_out_walkthrough() -> w.Walkthrough:
 
 @pytest.mark.hub
 @pytest.mark.browser
-@pytest.mark.parametrize(("hub_file", "stops"), [(None, False), (HUBS / "gcp-cilogon.yaml", True)], ids=["demo", "ocean"])
+@pytest.mark.parametrize(
+    ("hub_file", "stops"), [(None, False), (HUBS / "gcp-cilogon.yaml", True)], ids=["demo", "ocean"]
+)
 def test_log_out_stops_the_server_only_when_the_hub_says_so(hub_replica, hub_context, hub_file, stops) -> None:  # type: ignore[no-untyped-def]
     """File > Log Out ends the session and returns to the login page; the server keeps running unless
     the hub sets ``shutdown_on_logout`` (the hub profile's ``login.shutdown_on_logout``)."""
@@ -140,40 +142,3 @@ def test_log_out_stops_the_server_only_when_the_hub_says_so(hub_replica, hub_con
     assert page.get_by_role("button", name=f"Sign in with {replica.login_service}", exact=True).is_visible()
     assert replica.server_running() is (not stops)
     replica.reset_user()
-
-
-@pytest.mark.hub
-@pytest.mark.browser
-def test_jupyterlab_file_menu_ends_with_the_hub_items(replica, hub_context) -> None:  # type: ignore[no-untyped-def]
-    """JupyterLab 4 under JupyterHub: File ends with "Hub Control Panel" then "Log Out"; JupyterLab's
-    own "Log Out"/"Shut Down" items are hidden. Hub Control Panel opens /hub/home in a new tab."""
-    replica.reset_user()
-    seen: dict[str, object] = {}
-
-    def visible_items(run: w.Run) -> None:
-        items = run.page.locator(".lm-Menu").last.get_by_role("menuitem")
-        seen["items"] = [" ".join(t.split()) for t in items.all_inner_texts()]
-
-    walkthrough = w.Walkthrough(
-        "File menu",
-        w.open_hub(),
-        w.log_in(),
-        w.choose_profile(),
-        w.start(),
-        w.wait_for_lab(),
-        w.open_menu("File"),
-        w.do("read the File menu", visible_items),
-        w.menu("File", "Hub Control Panel", new_tab=True),
-        w.do("note the new tab", lambda run: seen.update(url=run.page.url, tabs=len(run.page.context.pages))),
-        w.expect("Stop My Server", role="button"),
-        w.expect("My Server", role="button"),
-        w.click("Stop My Server"),
-        w.expect("Start My Server", role="button", timeout=60),
-    )
-    w.run_walkthrough(walkthrough, replica, hub_context)
-    items = seen["items"]
-    assert isinstance(items, list)
-    assert items[-2:] == ["Hub Control Panel", "Log Out"], items
-    assert items.count("Log Out") == 1 and "Shut Down" not in items, items
-    assert str(seen["url"]).endswith("/hub/home") and seen["tabs"] == 2
-    assert not replica.server_running()

@@ -64,7 +64,10 @@ def test_image_paths_demo_in_modules_other_hubs_beside_their_file(tmp_path: Path
 
     demo = load_hub_profile(None)
     ocean = load_hub_profile(OCEAN)
-    assert screenshots.image_path(None, demo, "logging-in", "login") == screenshots.MODULES_DIR / "logging-in/images/login.png"
+    assert (
+        screenshots.image_path(None, demo, "logging-in", "login")
+        == screenshots.MODULES_DIR / "logging-in/images/login.png"
+    )
     assert screenshots.image_path(OCEAN, ocean, "logging-in", "login") == (
         HUBS / ".hub-training/ocean-gcp/screenshots/logging-in/login.png"
     )
@@ -107,7 +110,13 @@ def test_example_walkthrough_replays_every_step_and_writes_light_pngs(demo_shots
     assert "Sign in with GitHub" in result.texts["hub-basics/login"]
     assert result.texts["hub-basics/hub-control-panel"].endswith("Stop My Server My Server")
     assert result.texts["hub-basics/server-stopped"].endswith("Start My Server")
-    assert "Hub Control Panel Log Out" in result.texts["hub-basics/file-menu"]
+    # JupyterLab 4 under JupyterHub: File ends with the hub's two items; JupyterLab's own Log Out and
+    # Shut Down are hidden. Hub Control Panel opened the hub's home page in a new tab (menu(new_tab=True)).
+    file_menu = result.texts["hub-basics/file-menu"]
+    assert file_menu.endswith("Hub Control Panel Log Out"), file_menu
+    assert file_menu.count("Log Out") == 1, file_menu
+    assert "Shut Down" not in file_menu, file_menu
+    assert "JupyterHub home page" in result.texts["hub-basics/hub-control-panel"]
 
 
 @pytest.mark.hub
@@ -141,9 +150,11 @@ def test_server_options_screenshot_shows_each_hubs_own_profiles(demo_shots, hub_
     assert ocean.ok, ocean.problems
     demo_text, ocean_text = demo.texts["hub-basics/server-options"], ocean.texts["hub-basics/server-options"]
     for shown in ("Small", "GPU", "Image", "Pangeo Notebook (Python)", "Resource Allocation"):
-        assert shown in demo_text and shown not in ocean_text, shown
+        assert shown in demo_text, shown
+        assert shown not in ocean_text, shown
     for shown in ("Standard ocean environment", "Big memory", "Memory", "128 GB of memory"):
-        assert shown in ocean_text and shown not in demo_text, shown
+        assert shown in ocean_text, shown
+        assert shown not in demo_text, shown
     assert "Sign in with CILogon" in ocean.texts["hub-basics/login"]
     demo_png = demo_out / "hub-basics" / "server-options.png"
     ocean_png = tmp_path / "hub-basics" / "server-options.png"

@@ -181,9 +181,7 @@ def cmd_screenshots_args(parser: argparse._SubParsersAction) -> None:
     )
     shots.add_argument("hub", nargs="?", metavar="HUB_YAML", help="hub profile (default: the embedded demo hub)")
     shots.add_argument("--modules", metavar="DIR", help="modules folder (default: modules/ of the checkout)")
-    shots.add_argument(
-        "--out", metavar="DIR", help="write <DIR>/<module>/<name>.png instead of the hub's usual place"
-    )
+    shots.add_argument("--out", metavar="DIR", help="write <DIR>/<module>/<name>.png instead of the hub's usual place")
     shots.set_defaults(func=cmd_screenshots)
 
 

@@ -6,6 +6,7 @@ Components read :func:`hub_of` (the validated hub profile), never raw ``app.conf
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,6 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
-from sphinx.errors import ConfigError
 
 from training.hub_profile import HubFileError, HubProfile, load_hub_profile
 
@@ -54,7 +54,11 @@ def _load_config(app: Sphinx, config: Config) -> None:
     try:
         hub = load_hub_profile(hub_file_from(config) or None)
     except HubFileError as exc:
-        raise ConfigError("the hub file is wrong:\n" + "\n".join(exc.problems)) from None
+        # One line per problem and exit status 1, as the CLI does: Sphinx would wrap a ConfigError
+        # raised here in a crash report, which hides the one thing the user must read.
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(1) from None
     config.training_hub_data = hub.model_dump(mode="json")
     if hub.example and config.html_theme in {"sphinx_book_theme", "pydata_sphinx_theme"}:
         options = dict(config.html_theme_options or {})

@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 from training.hub_profile import HubProfile
-from training.hub_values import substitute
 
 
 class ExerciseError(Exception):
@@ -50,16 +48,12 @@ def find_exercises(modules_dir: Path, include_templates: bool = False) -> list[E
 
 
 def exercise_notebook(exercise: Exercise, hub: HubProfile) -> nbformat.NotebookNode:
-    """The notebook learners get: hub values filled in, no outputs, jupytext metadata dropped."""
-    text, problems = substitute(exercise.source.read_text(encoding="utf-8"), hub.values())
+    """The notebook learners pull (the materials writer's own conversion), validated."""
+    from training.materials import convert_notebook
+
+    notebook, problems = convert_notebook(exercise.source, hub.values(), exercise.materials_path)
     if problems:
-        raise ExerciseError([f"{exercise.source}:{p.line}: {{{{ hub.{p.key} }}}} {p.reason}" for p in problems])
-    notebook = jupytext.reads(text, fmt="md:myst")
-    notebook.metadata.pop("jupytext", None)
-    for cell in notebook.cells:
-        if cell.cell_type == "code":
-            cell.outputs = []
-            cell.execution_count = None
+        raise ExerciseError(problems)
     nbformat.validate(notebook)
     return notebook
 

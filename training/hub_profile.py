@@ -48,6 +48,10 @@ FEATURES: dict[str, str] = {
     "home-quota": "the home folder has a size limit (`storage.home_quota_gb`)",
     "support-url": "the support channel has a link (`support.url`)",
     "support-email": "the support channel has an email address (`support.email`)",
+    "login-access": "the hub file says who may log in (`login.access`)",
+    "community": "the hub file names the community it serves (`community`)",
+    "support-url": "the support channel has a link (`support.url`)",
+    "support-email": "the support channel has an e-mail address (`support.email`)",
     "login-<provider>": "people log in with that provider, e.g. `login-github`, `login-shared-password`",
     "cloud-<cloud>": "the hub runs on that cloud, e.g. `cloud-aws`, `cloud-gcp`",
 }
@@ -328,6 +332,14 @@ class HubProfile(StrictModel):
             found.add("max-age")
         if self.storage.home_quota_gb:
             found.add("home-quota")
+        if self.support.url:
+            found.add("support-url")
+        if self.support.email:
+            found.add("support-email")
+        if self.login.access:
+            found.add("login-access")
+        if self.community:
+            found.add("community")
         if self.support.url:
             found.add("support-url")
         if self.support.email:

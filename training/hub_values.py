@@ -40,6 +40,11 @@ class UnknownKey:
     line: int  # 1-based
     reason: str = "is not a key of the hub profile"
 
+    @property
+    def unset(self) -> bool:
+        """The key exists but this hub has no value for it (fine inside a dropped ``only-if``)."""
+        return self.reason == "is not set for this hub"
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -50,9 +55,14 @@ class Segment:
 
 
 def lookup(values: Mapping[str, Any], dotted: str) -> Any:
-    """Follow ``a.b.0.c`` into nested dicts/lists; raise KeyError when a step is missing."""
+    """Follow ``a.b.0.c`` into nested dicts/lists; raise KeyError when a step is missing.
+
+    Inside an optional group the hub leaves unset (``github_push: null``) the value is None: not set.
+    """
     current: Any = values
     for part in dotted.split("."):
+        if current is None:  # an optional group this hub does not have (e.g. github_push)
+            return None
         if isinstance(current, Mapping) and part in current:
             current = current[part]
         elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
@@ -143,13 +153,16 @@ def line_contexts(text: str) -> list[str]:
     return contexts
 
 
-def substitute(text: str, values: Mapping[str, Any]) -> tuple[str, list[UnknownKey]]:
-    """Replace every ``{{ hub.x }}`` in ``text``; return the new text and the unknown keys."""
+def substitute(text: str, values: Mapping[str, Any], *, code: bool = False) -> tuple[str, list[UnknownKey]]:
+    """Replace every ``{{ hub.x }}`` in ``text``; return the new text and the unknown keys.
+
+    ``code=True``: the whole text is code (an R or Python script), values go in as they are.
+    """
     if "{{" not in text:
         return text, []
     unknown: list[UnknownKey] = []
     lines = text.split("\n")
-    contexts = line_contexts(text)
+    contexts = ["code"] * len(lines) if code else line_contexts(text)
     out: list[str] = []
     for number, (line, context) in enumerate(zip(lines, contexts, strict=True), start=1):
         if "{{" not in line:

@@ -106,7 +106,10 @@ def serve_live(
                 changed = sorted(str(p) for p in set(now) ^ set(seen) | {p for p in now if seen.get(p) != now[p]})
                 log(f"Changed: {', '.join(changed[:3])}{' ...' if len(changed) > 3 else ''}")
                 started = time.monotonic()
-                status = build()
+                try:
+                    status = build()
+                except SystemExit as exc:  # a wrong hub file: keep serving, say so
+                    status = int(exc.code or 1)
                 state.build += 1
                 log(f"Rebuilt in {time.monotonic() - started:.1f} s" + ("" if status == 0 else " (with warnings)"))
                 seen = snapshot(watch)

@@ -188,6 +188,10 @@ def source_for(modules_dir: Path, target: str) -> Path | None:
 # --- writing -------------------------------------------------------------------------------------
 
 
+#: Scripts beside the notebooks (RStudio users open these): hub values are filled in like in notebooks.
+SCRIPT_SUFFIXES = {".R", ".r", ".py", ".sh", ".Rmd", ".qmd"}
+
+
 def convert_notebook(source: Path, values: dict[str, Any], target: str) -> tuple[nbformat.NotebookNode, list[str]]:
     """A jupytext MyST exercise as a notebook: hub values filled in, no outputs, stable cell ids."""
     text, unknown = substitute(source.read_text(encoding="utf-8"), values)
@@ -299,11 +303,16 @@ def write_materials(hub: HubProfile, modules_dir: Path, out: Path) -> list[Mater
     values = hub.values()
     notebooks: dict[str, nbformat.NotebookNode] = {}
     problems: list[str] = []
+    scripts: dict[str, str] = {}
     for item in files:
         if item.notebook:
             notebook, found = convert_notebook(item.source, values, item.target)
             problems += found
             notebooks[item.target] = notebook
+        elif item.source.suffix in SCRIPT_SUFFIXES:
+            text, unknown = substitute(item.source.read_text(encoding="utf-8"), values, code=True)
+            problems += [f"{_shown(item.source)}:{u.line}: {{{{ hub.{u.key} }}}} {u.reason}" for u in unknown]
+            scripts[item.target] = text
     if problems:
         raise MaterialsError(problems)
 
@@ -316,6 +325,8 @@ def write_materials(hub: HubProfile, modules_dir: Path, out: Path) -> list[Mater
             if item.notebook:
                 nbformat.validate(notebooks[item.target])
                 nbformat.write(notebooks[item.target], destination, version=nbformat.NO_CONVERT)
+            elif item.source.suffix in SCRIPT_SUFFIXES:
+                destination.write_text(scripts[item.target], encoding="utf-8")
             else:
                 shutil.copyfile(item.source, destination)
         (staging / "README.md").write_text(readme_text(hub, files), encoding="utf-8")

@@ -210,7 +210,11 @@ class ModuleCatalogue(GeneratedMarkdownDirective):
 
 
 class OnlyIf(SphinxDirective):
-    """Keep the content only when the hub has every listed feature (``!feature`` = must lack it)."""
+    """Keep the content only when the hub has every listed feature (``!feature`` = must lack it).
+
+    Blocks in Markdown sources are resolved before parsing (:func:`training.substitution.resolve_only_if`,
+    so headings inside stay headings); this directive handles the rest (e.g. inside generated text).
+    """
 
     has_content = True
     required_arguments = 1

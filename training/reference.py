@@ -76,9 +76,10 @@ def model_reference(root: type[BaseModel] = HubProfile) -> str:
             if field.is_required():
                 default = "**required**"
             elif field.default_factory is not None:
-                default = f"`{field.default_factory()!r}`"
-            elif field.default is PydanticUndefined:
-                default = ""
+                made = field.default_factory()  # type: ignore[call-arg]
+                default = "(its own defaults)" if isinstance(made, BaseModel) else f"`{made!r}`"
+            elif field.default is PydanticUndefined or field.default is None:
+                default = ""  # an optional key without a default: "None" would read as a value
             else:
                 default = f"`{field.default!r}`"
             key = field.alias or name
@@ -88,11 +89,9 @@ def model_reference(root: type[BaseModel] = HubProfile) -> str:
     return "\n".join(lines)
 
 
-def hub_values_table() -> str:
-    """Every ``{{ hub.* }}`` placeholder with the demo hub's value (lists and profiles left out)."""
-    from training.hub_profile import load_hub_profile
-
-    rows = ["| Placeholder | Demo hub |", "|---|---|"]
+def hub_values_table(values: dict[str, Any]) -> str:
+    """Every ``{{ hub.* }}`` placeholder with this hub's value (profiles left out)."""
+    rows = ["| Placeholder | This hub |", "|---|---|"]
 
     def walk(values: dict[str, Any], prefix: str) -> None:
         for key, value in values.items():
@@ -104,7 +103,7 @@ def hub_values_table() -> str:
                 shown = "(not set)" if value is None else as_text(value)
                 rows.append(f"| `\\{{{{ hub.{prefix}{key} }}}}` | `{_cell(shown)}` |")
 
-    walk(load_hub_profile().values(), "")
+    walk(values, "")
     return "\n".join(rows)
 
 
@@ -143,7 +142,9 @@ class HubProfileReference(GeneratedMarkdown):
 
 class HubValuesList(GeneratedMarkdown):
     def markdown(self) -> str:
-        return hub_values_table()
+        from training.config import hub_of
+
+        return hub_values_table(hub_of(self.env).values())
 
 
 class WarningCatalogue(GeneratedMarkdown):

@@ -6,7 +6,7 @@ Where they go:
 - any other hub: ``.hub-training/<hub-id>/screenshots/<module-id>/<name>.png`` beside the hub file,
   with a ``manifest.json`` (what each image shows, which software took it).
 
-Images are PNG, cut to the step's ``crop``/``clip``, in a 1280×800 light-mode viewport at scale 1,
+Images are PNG, cut to the step's ``crop``/``clip``, in a 1280x800 light-mode viewport at scale 1,
 and at most :data:`BUDGET_BYTES` each: re-encoded losslessly, and quantised to 256 colours only when
 that is still too heavy. Pages are frozen before each shot (no animation, transition, caret or hover).
 
@@ -23,7 +23,7 @@ import json
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -71,7 +71,10 @@ class ImageDiff:
     def __str__(self) -> str:
         if self.size_a != self.size_b:
             return f"sizes differ: {self.size_a} vs {self.size_b}"
-        return f"{self.changed} of {self.total} pixels changed ({self.fraction:.4%}), largest channel change {self.max_delta}"
+        return (
+            f"{self.changed} of {self.total} pixels changed ({self.fraction:.4%}), "
+            f"largest channel change {self.max_delta}"
+        )
 
 
 def _image(data: Path | bytes) -> Any:
@@ -97,7 +100,9 @@ def compare_images(a: Path | bytes, b: Path | bytes, tolerance: int = TOLERANCE)
     return ImageDiff(first.size, second.size, changed, first.width * first.height, max_delta)
 
 
-def images_match(a: Path | bytes, b: Path | bytes, *, tolerance: int = TOLERANCE, max_fraction: float = MAX_CHANGED_FRACTION) -> bool:
+def images_match(
+    a: Path | bytes, b: Path | bytes, *, tolerance: int = TOLERANCE, max_fraction: float = MAX_CHANGED_FRACTION
+) -> bool:
     return compare_images(a, b, tolerance).same(max_fraction)
 
 
@@ -129,7 +134,15 @@ def cache_dir(hub_file: Path, hub: HubProfile) -> Path:
     return hub_file.resolve().parent / ".hub-training" / hub.id / "screenshots"
 
 
-def image_path(hub_file: Path | None, hub: HubProfile, module: str, name: str, *, modules_dir: Path = MODULES_DIR, out: Path | None = None) -> Path:
+def image_path(
+    hub_file: Path | None,
+    hub: HubProfile,
+    module: str,
+    name: str,
+    *,
+    modules_dir: Path = MODULES_DIR,
+    out: Path | None = None,
+) -> Path:
     """Where the screenshot ``name`` of ``module`` goes for this hub (``out`` overrides the default root)."""
     if out is not None:
         return out / module / f"{name}.png"
@@ -173,10 +186,8 @@ class Generated:
 def software_versions() -> dict[str, str]:
     found = {}
     for name in ("jupyterhub", "jupyterlab", "jupyterhub-kubespawner", "jupyterhub-fancy-profiles", "nbgitpuller"):
-        try:
+        with suppress(PackageNotFoundError):
             found[name] = version(name)
-        except PackageNotFoundError:
-            pass
     return found
 
 
@@ -327,5 +338,5 @@ def main(hub: str | None, modules: str | None = None, out: str | None = None) ->
     for problem in result.problems:
         print(f"PROBLEM: {problem}", file=sys.stderr)
     counts = {s: sum(i.status == s for i in result.images) for s in ("new", "updated", "unchanged")}
-    print(f"Screenshots for {result.hub}: {counts['new']} new, {counts['updated']} updated, {counts['unchanged']} unchanged")
+    print(f"Screenshots for {result.hub}: " + ", ".join(f"{n} {status}" for status, n in counts.items()))
     return 0 if result.ok else 1

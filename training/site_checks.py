@@ -111,3 +111,23 @@ def check_images_have_alt(site: Path) -> SiteReport:
             if not (img.get("alt") or "").strip():
                 problems.append(f"{page.relative_to(site)}: image {img.get('src')} has no alt text")
     return SiteReport(len(pages), 0, problems)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m training.site_checks SITE``: links/anchors, leaks and self-contained checks of a built site."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    site = Path(args[0]) if args else Path("_build/demo/html")
+    failed = False
+    for name, check in [("links and anchors", check_links), ("leaks", check_leaks), ("self-contained", check_self_contained), ("alt text", check_images_have_alt)]:
+        report = check(site)
+        print(f"{name}: {report.pages} files, {report.links} links checked, {len(report.problems)} problems")
+        for problem in report.problems:
+            print(f"  {problem}")
+        failed |= bool(report.problems)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

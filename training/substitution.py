@@ -1,52 +1,86 @@
-"""Sphinx wiring for ``{{ hub.x }}`` placeholders (the logic lives in :mod:`training.hub_values`)."""
+"""Sphinx wiring for ``{{ hub.x }}`` placeholders (logic in :mod:`training.hub_values`) and ``only-if``."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
 from training.config import hub_of
-from training.hub_values import substitute
+from training.hub_profile import feature_names
+from training.hub_values import line_contexts, substitute
 from training.warnings import TrainingWarning, warn
 
 
 #: The opening fence of an ``only-if`` block: its fence and its feature words.
-_ONLY_IF = re.compile(r"^\s*(?P<fence>:{3,}|`{3,})\{only-if\}\s+(?P<words>.*?)\s*$")
+_ONLY_IF = re.compile(r"^\s*(?P<fence>:{3,}|`{3,})\{only-if\}\s*(?P<words>.*?)\s*$")
 
 
-def dropped_lines(text: str, features: set[str]) -> set[int]:
-    """Line numbers (1-based) inside ``only-if`` blocks this hub drops: their placeholders are never shown,
-    so a value the hub lacks there is no problem (e.g. the persistent bucket on a hub without one)."""
-    dropped: set[int] = set()
+@dataclass(frozen=True)
+class OnlyIfBlock:
+    opening: int  # 1-based line of the opening fence
+    closing: int  # 1-based line of the closing fence
+    words: tuple[str, ...]
+
+
+def only_if_blocks(text: str) -> list[OnlyIfBlock]:
+    """Every ``only-if`` block outside code (examples in code blocks are text, not blocks)."""
     lines = text.split("\n")
-    index = 0
-    while index < len(lines):
-        match = _ONLY_IF.match(lines[index])
-        index += 1
-        if not match:
-            continue
-        words = match.group("words").split()
-        if all((w.removeprefix("!") in features) != w.startswith("!") for w in words):
+    contexts = line_contexts(text)
+    blocks = []
+    for index, line in enumerate(lines):
+        match = _ONLY_IF.match(line)
+        if not match or contexts[index] == "code":
             continue
         fence = match.group("fence")
         closing = re.compile(rf"^\s*{re.escape(fence[0])}{{{len(fence)},}}\s*$")
-        start = index
-        while index < len(lines) and not closing.match(lines[index]):
-            index += 1
-        dropped.update(range(start, index + 2))
-    return dropped
+        end = next((i for i in range(index + 1, len(lines)) if closing.match(lines[i])), len(lines) - 1)
+        blocks.append(OnlyIfBlock(index + 1, end + 1, tuple(match.group("words").split())))
+    return blocks
+
+
+def keeps(words: tuple[str, ...], features: set[str]) -> bool:
+    return all((w.removeprefix("!") in features) != w.startswith("!") for w in words)
+
+
+def resolve_only_if(text: str, features: set[str]) -> tuple[str, set[int], list[tuple[int, str]]]:
+    """Apply ``only-if`` before parsing: a kept block loses its fences, a dropped one its lines.
+
+    Done on the source (not as a directive) so that headings inside a block stay real headings.
+    Lines are blanked, never removed, so every other line keeps its number in warnings. Returns the
+    text, the dropped line numbers and (line, message) problems.
+    """
+    known = feature_names()
+    lines = text.split("\n")
+    dropped: set[int] = set()
+    problems: list[tuple[int, str]] = []
+    for block in only_if_blocks(text):
+        unknown = [w for w in block.words if w.removeprefix("!") not in known]
+        if not block.words or unknown:
+            what = f"unknown hub feature {unknown[0].removeprefix('!')!r}" if unknown else "no hub feature given"
+            problems.append((block.opening, f"only-if: {what}"))
+            continue
+        if keeps(block.words, features):
+            lines[block.opening - 1] = lines[block.closing - 1] = ""
+        else:
+            dropped.update(range(block.opening, block.closing + 1))
+            for number in range(block.opening, block.closing + 1):
+                lines[number - 1] = ""
+    return "\n".join(lines), dropped, problems
 
 
 def _replace(app: Sphinx, docname: str, source: list[str]) -> None:
     hub = hub_of(app)
     text, problems = substitute(source[0], hub.values())
+    text, dropped, only_if_problems = resolve_only_if(text, hub.features)
     source[0] = text
-    skip = dropped_lines(text, hub.features) if problems else set()
+    for line, message in only_if_problems:
+        warn(message, TrainingWarning.feature, (docname, line))
     for problem in problems:
-        if problem.line in skip:
-            continue
+        if problem.unset and problem.line in dropped:
+            continue  # a value this hub lacks, in a block this hub drops; typos are still reported
         warn(f"{{{{ hub.{problem.key} }}}} {problem.reason}", TrainingWarning.hub_key, (docname, problem.line))
 
 

@@ -320,7 +320,9 @@ def _profile(hub: HubProfile, which: str | int | None) -> Profile:
     )
 
 
-def choose_profile(profile: str | int | None = None, choices: Mapping[str, str | tuple[str, str]] | None = None) -> Step:
+def choose_profile(
+    profile: str | int | None = None, choices: Mapping[str, str | tuple[str, str]] | None = None
+) -> Step:
     """On the Server Options page, pick a profile (name, index, or None for the default) and its choices.
 
     ``choices`` maps an option's label to a choice's label, e.g. ``{"Image": "Pangeo Notebook (Python)"}``;
@@ -362,7 +364,9 @@ def choose_profile(profile: str | int | None = None, choices: Mapping[str, str |
 
     names = [n for v in choices.values() for n in ((v[0],) if isinstance(v, tuple) else (v,))]
     labels = tuple(n for n in ([profile] if isinstance(profile, str) else []) + [*choices, *names])
-    title = f"choose profile {profile if profile is not None else '(default)'}" + (f" with {choices}" if choices else "")
+    title = f"choose profile {profile if profile is not None else '(default)'}" + (
+        f" with {choices}" if choices else ""
+    )
     return Step(title, action, frozenset({"profile-options"}), labels)
 
 
@@ -417,7 +421,7 @@ def open_file_browser() -> Step:
 
 
 def launcher(card: str, section: str | None = None) -> Step:
-    """Click a card of JupyterLab's Launcher, e.g. ``launcher("Terminal")``, ``launcher("Python 3 (ipykernel)", "Notebook")``."""
+    """Click a card of JupyterLab's Launcher: ``launcher("Terminal")``, ``launcher("R", "Notebook")``."""
 
     def action(run: Run) -> None:
         page = run.page
@@ -442,12 +446,12 @@ def open_terminal() -> Step:
 
     def action(run: Run) -> None:
         click_card.action(run)
-        _terminal_text(run, "$", TIMEOUT_MS)
+        terminal_text(run, "$", TIMEOUT_MS)
 
     return Step("open a Terminal", action, frozenset({"lab"}), click_card.labels)
 
 
-def _terminal_text(run: Run, expected: str, timeout_ms: int) -> str:
+def terminal_text(run: Run, expected: str, timeout_ms: int = TIMEOUT_MS) -> str:
     """Text of the current terminal (xterm's accessibility rows); waits until ``expected`` is in it."""
     rows = run.page.locator(".jp-Terminal:visible .xterm-accessibility-tree, .jp-Terminal:visible .xterm-rows")
     deadline = time.monotonic() + timeout_ms / 1000
@@ -461,6 +465,9 @@ def _terminal_text(run: Run, expected: str, timeout_ms: int) -> str:
     raise AssertionError(f"the terminal does not show {expected!r}; it shows:\n{text[-800:]}")
 
 
+_terminal_text = terminal_text  # the name module walkthroughs first used
+
+
 def run_in_terminal(command: str, expect: str | None = None, timeout: float = 30) -> Step:
     """Type a command in the open terminal, press Enter, and wait for ``expect`` in its output."""
 
@@ -470,7 +477,7 @@ def run_in_terminal(command: str, expect: str | None = None, timeout: float = 30
         run.page.keyboard.type(command)
         run.page.keyboard.press("Enter")
         if expect is not None:
-            _terminal_text(run, expect, int(timeout * 1000))
+            terminal_text(run, expect, int(timeout * 1000))
 
     return Step(f"run in the terminal: {command}", action, frozenset({"lab"}))
 
@@ -635,7 +642,9 @@ def _capture(run: Run, shot: Shot) -> None:
 
 def load_file(path: Path, module_id: str | None = None) -> list[Walkthrough]:
     """The walkthroughs a ``walkthrough.py`` defines (``WALKTHROUGH`` or ``WALKTHROUGHS``)."""
-    spec = importlib.util.spec_from_file_location(f"walkthrough_{(module_id or path.parent.name).replace('-', '_')}", path)
+    spec = importlib.util.spec_from_file_location(
+        f"walkthrough_{(module_id or path.parent.name).replace('-', '_')}", path
+    )
     if spec is None or spec.loader is None:
         raise ImportError(f"cannot import {path}")
     namespace = importlib.util.module_from_spec(spec)

@@ -209,7 +209,7 @@ def load_workshop(path: str | Path) -> LoadedWorkshop:
         data = read_yaml_mapping(path, "workshop file")
     except HubFileError as exc:
         raise WorkshopFileError(exc.problems) from None
-    root = yaml.compose(path.read_text(encoding="utf-8"))
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     lines = _key_lines(root, 1) if root is not None else {}
     try:
         workshop = Workshop.model_validate(data)

@@ -342,7 +342,9 @@ def email_template(page: WorkshopPage) -> list[str]:
         marker = re.match(r"^(- |\d+\. )", line)
         indent = " " * len(marker.group(1)) if marker else ""
         wrapped += textwrap.wrap(line, 88, subsequent_indent=indent, break_on_hyphens=False) or [""]
-    return ["````text", *wrapped, "````"]
+    # Longer than any run of backticks in the text, so no name or title can end the block early.
+    fence = "`" * max(4, 1 + max((len(run) for run in re.findall(r"`+", "\n".join(wrapped))), default=0))
+    return [f"{fence}text", *wrapped, fence]
 
 
 def guide_page(page: WorkshopPage) -> str:

@@ -43,7 +43,7 @@ from training.config import ConfigValue, hub_of
 from training.hub_profile import HubFileError, HubProfile, load_hub_profile
 from training.hub_values import escape_markdown
 from training.instructor import _registry as instructor_notes
-from training.instructor import instructor_note, reading_order
+from training.instructor import reading_order
 from training.module_info import ModuleInfo, format_minutes, read_catalogue
 from training.modules import GeneratedMarkdownDirective, element, path_modules
 from training.nbgitpuller import INTERFACE_NAMES, LINK_INTERFACES, nbgitpuller_url
@@ -291,6 +291,8 @@ class WorkshopHandoutPdf(SphinxDirective):
     """The link to the handout's PDF (only generated when Chromium is installed)."""
 
     def run(self) -> list[nodes.Node]:
+        if self.env.app.builder.name != "html":
+            return []  # the PDF is printed from the html builder's handout.html only
         paragraph = nodes.paragraph(classes=["training-handout-pdf"])
         link = element("a", ["training-handout-pdf-link"], href="handout.pdf", download="")
         link += nodes.Text("Download this handout as a PDF")
@@ -476,13 +478,20 @@ class FillWorkshopParts(SphinxPostTransform):
 
 
 def _git_pull_links(doctree: nodes.document) -> list[tuple[str, str]]:
-    """Every nbgitpuller link on a page (references and our own link nodes), in page order."""
+    """Every nbgitpuller link on a page, in page order, named by the file it opens when it says so.
+
+    Open-in-hub links carry ``materials_path`` and ``interface``; other links are named by their text.
+    """
     found = []
     for node in doctree.findall(nodes.Element):
-        if isinstance(node, instructor_note):
-            continue
         url = node.get("refuri") or node.get("href") or ""
-        if isinstance(url, str) and GIT_PULL in url:
+        if not (isinstance(url, str) and GIT_PULL in url):
+            continue
+        if "materials_path" in node:
+            where = node["materials_path"] or "the whole repository"
+            interface = INTERFACE_NAMES.get(node.get("interface", ""), node.get("interface", ""))
+            found.append((f"{where} ({interface})" if interface else where, url))
+        else:
             found.append((" ".join(node.astext().split()) or url, url))
     return found
 
@@ -578,7 +587,7 @@ def pdf_page_count(data: bytes) -> int:
 
 
 def _print_handouts(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html" or not app.config.training_workshop_pdf:
+    if exception is not None or app.builder.name != "html" or not app.config.training_workshop_pdf:
         return
     pages = workshop_pages(app)
     if not pages:

@@ -26,6 +26,12 @@ def _type_custom_image(run: w.Run) -> None:
     raise AssertionError(f"the hub {run.hub.id} has custom-image but no option with an enabled unlisted_choice")
 
 
+def _hub_page_ready(run: w.Run) -> None:
+    """JupyterHub binds its buttons' clicks once its scripts load (home.js sets this flag): wait for it,
+    or a quick click on Stop My Server does nothing."""
+    run.page.wait_for_function("window._jupyterhub_page_loaded === true")
+
+
 WALKTHROUGH = w.Walkthrough(
     "Choose an environment, start it, and change your choice",
     w.open_hub(),
@@ -55,6 +61,7 @@ WALKTHROUGH = w.Walkthrough(
     ),
     w.wait_for_lab(),
     w.menu("File", "Hub Control Panel", new_tab=True),
+    w.do("wait for the page's scripts", _hub_page_ready),
     w.click("Stop My Server"),
     w.expect("Start My Server", role="button", timeout=60),
     w.click("Start My Server"),

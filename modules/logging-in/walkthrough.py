@@ -45,8 +45,8 @@ FROM_HUB_HOME = w.Walkthrough(
     w.open_hub(),
     w.screenshot(
         "login-page",
-        "The top of the hub's login page: the JupyterHub bar and, under it, the sign-in button or form",
-        clip=(0, 0, 1280, 220),
+        "The hub's login page: its sign-in button, or its form with Username, Password and Sign in",
+        crop="#login-main .service-login, #login-main form",
     ),
     w.log_in(),
     w.choose_profile(),
@@ -66,6 +66,7 @@ FROM_JUPYTERLAB = w.Walkthrough(
     w.screenshot(
         "after-login",
         "The first page after logging in: Server Options, with the hub's profiles and the Start button",
+        clip=(200, 60, 880, 690),
         requires=["profile-options"],
     ),
     w.choose_profile(),

@@ -12,6 +12,12 @@ import time
 import training.walkthrough as w
 
 
+def _hub_page_ready(run: w.Run) -> None:
+    """JupyterHub binds its buttons' clicks once its scripts load (home.js sets this flag): wait for it,
+    or a quick click on Stop My Server does nothing."""
+    run.page.wait_for_function("window._jupyterhub_page_loaded === true")
+
+
 def _wait_until(run: w.Run, running: bool, what: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while run.replica.server_running() != running:
@@ -57,10 +63,11 @@ FROM_JUPYTERLAB = w.Walkthrough(
     ),
     w.menu("File", "Hub Control Panel", new_tab=True),
     w.expect("Stop My Server", role="button"),
+    w.do("wait for the page's scripts", _hub_page_ready),
     w.screenshot(
         "hub-control-panel",
         "The Hub Control Panel of a running server: a red Stop My Server button and a blue My Server button",
-        clip=(0, 0, 1280, 200),
+        clip=(340, 66, 600, 78),
         hub_dependent=False,
     ),
     w.click("Stop My Server"),
@@ -69,7 +76,7 @@ FROM_JUPYTERLAB = w.Walkthrough(
     w.screenshot(
         "server-stopped",
         "The Hub Control Panel after stopping: only the Start My Server button is left",
-        clip=(0, 0, 1280, 200),
+        clip=(340, 66, 600, 78),
         hub_dependent=False,
     ),
     w.do("back to the JupyterLab tab", _back_to_jupyterlab_tab),
@@ -93,6 +100,7 @@ FROM_RSTUDIO = w.Walkthrough(
     w.do("RStudio: File > Quit Session... ends R, not the server", _rstudio_not_replayed, requires=["rstudio"]),
     w.open_hub("hub/home"),
     w.expect("Stop My Server", role="button"),
+    w.do("wait for the page's scripts", _hub_page_ready),
     w.click("Stop My Server"),
     w.expect("Start My Server", role="button", timeout=60),
     w.do("the server is stopped", _server_is_stopped),

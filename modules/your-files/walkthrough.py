@@ -111,6 +111,13 @@ def home_usage_printed(run: w.Run) -> None:
     assert re.match(r"^\s*\d+(\.\d+)?[KMG]?\s+/", line), f"du printed {line!r}"
 
 
+def show_launcher(run: w.Run) -> None:
+    """Bring the Launcher tab to the front (an uploaded file may have opened in front of it)."""
+    tabs = run.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
+    tabs.filter(has=run.page.locator(".lm-TabBar-tabLabel", has_text=re.compile(r"^Launcher$"))).first.click()
+    run.page.locator(".jp-Launcher:visible").first.wait_for()
+
+
 def rstudio_step(title: str, *labels: str) -> w.Step:
     def action(run: w.Run) -> None:  # never runs: RStudio cannot be installed here
         raise w.Skip("RStudio is not replayed")
@@ -128,8 +135,8 @@ WALKTHROUGH = w.Walkthrough(
     w.open_file_browser(),
     w.screenshot(
         "upload-button",
-        "The File Browser toolbar in JupyterLab; the Upload Files button is the arrow pointing up",
-        crop=".jp-FileBrowser-toolbar",
+        "JupyterLab's File Browser with its toolbar: the Upload Files button is the arrow pointing up",
+        clip=(0, 28, 284, 110),
         hub_dependent=False,
     ),
     w.do("upload temperatures.csv with the Upload Files button", upload_with_button, requires=["lab"], labels=["Upload Files"]),
@@ -137,20 +144,22 @@ WALKTHROUGH = w.Walkthrough(
     w.screenshot(
         "uploaded-files",
         "The File Browser listing the two uploaded files, rainfall.csv and temperatures.csv",
-        clip=(0, 28, 520, 260),
+        clip=(33, 68, 152, 110),  # not the Modified column: "now" and "1s ago" change from run to run
         hub_dependent=False,
     ),
     open_context_menu("temperatures.csv"),
     w.screenshot(
         "download-menu",
         "The menu that opens when you right-click a file in the File Browser, with Download in it",
-        clip=(0, 28, 520, 640),
+        crop=".lm-Menu",
+        blur=False,
         hub_dependent=False,
     ),
     download("temperatures.csv"),
     w.do("make a results folder", make_results_folder, requires=["lab"]),
     open_context_menu("results"),
     w.do("a folder's menu has no Download", folder_has_no_download, requires=["lab"]),
+    w.do("click the Launcher tab", show_launcher, requires=["lab"], labels=["Launcher"]),
     w.open_terminal(),
     w.run_in_terminal("du -sh ~"),
     w.do("see the size of the home folder", home_usage_printed, requires=["lab"]),

@@ -82,7 +82,16 @@ def proxy_command() -> list[str]:
             )
         PROXY_CACHE.mkdir(parents=True, exist_ok=True)
         result = subprocess.run(
-            [npm, "install", "--prefix", str(PROXY_CACHE), "--no-audit", "--no-fund", "--loglevel=error", PROXY_PACKAGE],
+            [
+                npm,
+                "install",
+                "--prefix",
+                str(PROXY_CACHE),
+                "--no-audit",
+                "--no-fund",
+                "--loglevel=error",
+                PROXY_PACKAGE,
+            ],
             capture_output=True,
             text=True,
             check=False,
@@ -233,17 +242,21 @@ class Replica:
     # --- start and stop -------------------------------------------------------------------------
 
     def __enter__(self) -> Replica:
-        try:
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
     def start(self, timeout: float = 90) -> None:
+        """Start the hub and wait until its login page answers; on any failure, stop what was started."""
+        try:
+            self._start(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self, timeout: float) -> None:
         processes.cleanup_stale(self.log)
         self.unavailable = self._find_unavailable()
         self.state_dir = Path(tempfile.mkdtemp(prefix=f"hub-training-replica-{self.hub.id}-"))
@@ -329,7 +342,7 @@ class Replica:
             return
 
         def on_sigterm(signum: int, frame: Any) -> None:
-            raise SystemExit(128 + signum)
+            raise KeyboardInterrupt(f"signal {signum}")  # pytest then stops and runs every teardown
 
         self._previous_sigterm = signal.signal(signal.SIGTERM, on_sigterm)
 
@@ -424,5 +437,7 @@ class Replica:
         )
         spec = prefix / "share" / "jupyter"
         if result.returncode != 0 or not (spec / "kernels" / "ir" / "kernel.json").exists():
-            raise ReplicaError(f"IRkernel::installspec failed (is r-cran-irkernel installed?):\n{result.stderr[-2000:]}")
+            raise ReplicaError(
+                f"IRkernel::installspec failed (is r-cran-irkernel installed?):\n{result.stderr[-2000:]}"
+            )
         return spec

@@ -1,0 +1,56 @@
+"""The live server: rebuilds on save in the same process and pages reload themselves."""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from training.live import RELOAD_SCRIPT, serve_live, snapshot
+
+from .services import free_port
+
+
+def test_snapshot_watches_sources_and_ignores_build_output(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("x")
+    (tmp_path / "_build").mkdir()
+    (tmp_path / "_build" / "b.md").write_text("x")
+    (tmp_path / "c.bin").write_text("x")
+    assert list(snapshot([tmp_path])) == [tmp_path / "a.md"]
+
+
+def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
+    source, out = tmp_path / "page.md", tmp_path / "out"
+    out.mkdir()
+    source.write_text("first")
+    builds: list[str] = []
+
+    def build() -> int:
+        text = source.read_text()
+        (out / "index.html").write_text(f"<html><body><p>{text}</p></body></html>")
+        builds.append(text)
+        return 0
+
+    port = free_port()
+    thread = threading.Thread(target=serve_live, args=(build, out, [tmp_path]), kwargs={"port": port, "interval": 0.05, "log": lambda _: None}, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 10
+    while True:
+        try:
+            page = urllib.request.urlopen(url, timeout=1).read()
+            break
+        except OSError:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+    assert b"<p>first</p>" in page and RELOAD_SCRIPT in page
+    first_build = urllib.request.urlopen(url + "__build").read()
+    time.sleep(0.05)
+    source.write_text("second")
+    deadline = time.monotonic() + 10
+    while b"<p>second</p>" not in urllib.request.urlopen(url, timeout=1).read():
+        assert time.monotonic() < deadline, builds
+        time.sleep(0.05)
+    assert urllib.request.urlopen(url + "__build").read() != first_build  # open pages reload
+    assert builds == ["first", "second"]
