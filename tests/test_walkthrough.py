@@ -15,7 +15,17 @@ from training.replica.spawner import _allowed_profiles
 from .conftest import HUBS, ROOT, report_gate
 
 EXAMPLES = Path(__file__).parent / "walkthroughs"
-MODULE_WALKTHROUGHS = w.discover(ROOT / "modules")
+try:
+    MODULE_WALKTHROUGHS = w.discover(ROOT / "modules")
+    DISCOVERY_ERROR: Exception | None = None
+except Exception as exc:  # reported by test_module_walkthroughs_load, not as a collection error
+    MODULE_WALKTHROUGHS, DISCOVERY_ERROR = [], exc
+
+
+def test_module_walkthroughs_load() -> None:
+    """Every ``modules/<id>/walkthrough.py`` imports and defines walkthroughs with unique screenshot names."""
+    if DISCOVERY_ERROR is not None:
+        raise DISCOVERY_ERROR
 
 
 # --- the model ------------------------------------------------------------------------------------------
@@ -101,11 +111,29 @@ def test_module_walkthrough_replays_on_the_replica(walkthrough: w.Walkthrough, r
 
 @pytest.mark.parametrize("walkthrough", MODULE_WALKTHROUGHS, ids=lambda x: x.id)
 def test_module_text_uses_the_labels_its_walkthrough_clicks(walkthrough: w.Walkthrough) -> None:
-    """The labels a walkthrough asserts on the real UI are the words the module tells people to click."""
+    """The labels a walkthrough asserts on the real UI are the words the module tells people to click.
+
+    A label may be taught by the module or by one of its prerequisites (a walkthrough often starts
+    with steps another module teaches, like the Server Options page's Start button).
+    """
+    from training.module_info import read_catalogue
+
     assert walkthrough.source is not None
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(walkthrough.source.parent.glob("*.md")))
+    modules_dir = walkthrough.source.parent.parent
+    catalogue = read_catalogue(modules_dir)
+    seen: set[str] = set()
+    todo = [walkthrough.source.parent.name]
+    while todo:
+        module_id = todo.pop()
+        if module_id not in seen:
+            seen.add(module_id)
+            info = catalogue.modules.get(module_id)
+            todo.extend(info.prerequisites if info else [])
+    text = "\n".join(
+        p.read_text(encoding="utf-8") for m in sorted(seen) for p in sorted((modules_dir / m).rglob("*.md"))
+    )
     missing = [label for label in walkthrough.ui_labels() if label not in text]
-    assert not missing, f"{walkthrough.source.parent}: the module never names {missing}"
+    assert not missing, f"{walkthrough.source.parent.name}: neither the module nor its prerequisites name {missing}"
 
 
 # --- facts the curriculum teaches, checked on the real software ----------------------------------------

@@ -25,7 +25,8 @@ from training.warnings import TrainingWarning, warn
 SPELLINGS: dict[str, str] = {
     r"\bJupyter[ -]?hub\b|\bJupyter Hub\b|\bJupyterhub\b": "JupyterHub",
     r"\bJupyter[ -]?lab\b|\bJupyter Lab\b|\bJupyterlab\b": "JupyterLab",
-    r"\bGithub\b|\bgithub(?!\.com|\.io|-|_|/|\.)\b": "GitHub",
+    # Not inside an identifier such as the module id `git-and-github` (preceded by - _ / . @).
+    r"\bGithub\b|(?<![-_/.@])\bgithub(?!\.com|\.io|-|_|/|\.)\b": "GitHub",
     r"\bNbgitpuller\b|\bNBGitPuller\b|\bnbGitPuller\b|\bNbGitPuller\b|\bnbGitpuller\b|\bnb-gitpuller\b": "nbgitpuller",
     r"\bRstudio\b|\bR[ -][Ss]tudio\b|\bRSTUDIO\b": "RStudio",
 }

@@ -283,9 +283,22 @@ def open_hub(path: str = "") -> Step:
     """Open the hub's address (or a path on it) in the browser."""
 
     def action(run: Run) -> None:
-        run.page.goto(run.url(path))
+        goto(run, run.url(path))
 
     return Step(f"open the hub{' at /' + path if path else ''}", action)
+
+
+def goto(run: Run, url: str) -> None:
+    """Type an address: ``page.goto``, once more if the page was still redirecting (spawn-pending → lab)."""
+    from playwright.sync_api import Error
+
+    try:
+        run.page.goto(url)
+    except Error as exc:
+        if "interrupted by another navigation" not in str(exc):
+            raise
+        run.page.wait_for_load_state()
+        run.page.goto(url)
 
 
 def log_in() -> Step:
@@ -495,8 +508,8 @@ def menu(*path: str, new_tab: bool = False) -> Step:
         page.keyboard.press("Escape")  # close a menu a screenshot step left open
         run.exact("menuitem", path[0], page.locator("#jp-menu-panel")).click()
         for item in path[1:-1]:
-            run.exact("menuitem", item, page.locator(".lm-Menu").last).hover()
-        last = run.exact("menuitem", path[-1], page.locator(".lm-Menu").last)
+            menu_item(run, item).hover()
+        last = menu_item(run, path[-1])
         if new_tab:
             with page.context.expect_page() as opened:
                 last.click()
@@ -507,6 +520,23 @@ def menu(*path: str, new_tab: bool = False) -> Step:
             last.click()
 
     return Step(" > ".join(path), action, frozenset({"lab"}), tuple(path))
+
+
+def menu_item(run: Run, label: str) -> Locator:
+    """The visible item of the open (innermost) JupyterLab menu whose label is exactly ``label``.
+
+    Matched on the label, not the accessible name, which also holds the shortcut ("Interrupt KernelI, I").
+    """
+    page = run.page
+    items = (
+        page.locator(".lm-Menu")
+        .last.locator(".lm-Menu-item:visible")
+        .filter(has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$")))
+    )
+    items.first.wait_for()
+    count = items.count()
+    assert count == 1, f"the open menu has {count} items labelled {label!r}"
+    return items.first
 
 
 def open_menu(name: str) -> Step:
@@ -563,7 +593,7 @@ def open_materials(path: str, interface: str = "lab") -> Step:
 
         if not run.materials_repo:
             raise Skip("no materials repository was given to this run")
-        run.page.goto(nbgitpuller_url(run.replica.url, run.materials_repo, run.hub.materials.branch, path, interface))
+        goto(run, nbgitpuller_url(run.replica.url, run.materials_repo, run.hub.materials.branch, path, interface))
 
     return Step(f"open the link to {path} ({interface})", action, frozenset({interface}), needs_materials=True)
 

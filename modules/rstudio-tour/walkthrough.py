@@ -17,16 +17,20 @@ starts, and ``/hub/home`` is the Hub Control Panel with **Stop My Server**.
 
 from __future__ import annotations
 
+import re
 import time
 
 import training.walkthrough as w
 
 
 def _server_is_running(run: w.Run) -> None:
+    """The server is ready and the browser has followed the hub to it (no navigation left pending)."""
     deadline = time.monotonic() + 120
     while not run.replica.server_running():
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.5)
+    run.page.wait_for_url(re.compile(r".*/user/[^/]+/.*"), timeout=w.START_TIMEOUT_MS)
+    run.page.wait_for_load_state()
 
 
 def _not_replayed(run: w.Run) -> None:
@@ -62,7 +66,6 @@ WALKTHROUGH = w.Walkthrough(
         "The Hub Control Panel of a running server, at the address ending in /hub/home: the red Stop My "
         "Server button and the blue My Server button",
         clip=(0, 0, 1280, 200),
-        hub_dependent=False,
     ),
     w.expect("My Server", role="button"),
 )

@@ -139,7 +139,12 @@ WALKTHROUGH = w.Walkthrough(
         clip=(0, 28, 284, 110),
         hub_dependent=False,
     ),
-    w.do("upload temperatures.csv with the Upload Files button", upload_with_button, requires=["lab"], labels=["Upload Files"]),
+    w.do(
+        "upload temperatures.csv with the Upload Files button",
+        upload_with_button,
+        requires=["lab"],
+        labels=["Upload Files"],
+    ),
     w.do("drag rainfall.csv onto the File Browser", drag_and_drop, requires=["lab"]),
     w.screenshot(
         "uploaded-files",
