@@ -58,3 +58,5 @@ html_copy_source = False
 html_context = {"default_mode": "auto"}
 # The book theme's default sidebar, with the brand link inside a landmark (training/templates).
 html_sidebars = {"**": ["training-brand.html", "icon-links.html", "search-button-field.html", "sbt-sidebar-nav.html"]}
+# UI labels exactly as the software shows them: no curly quotes, no "..." turned into "…".
+smartquotes = False

@@ -15,7 +15,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from training.progress import STORAGE_KEY
+from training.progress import storage_key
+
+STORAGE_KEY = storage_key("demo")  # the test sites are built for the demo hub
 
 from .browser import serve_directory
 from .conftest import SITES, run_sphinx

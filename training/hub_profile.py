@@ -46,8 +46,6 @@ FEATURES: dict[str, str] = {
     "logout-stops-server": "File > Log Out also stops the server (`login.shutdown_on_logout`)",
     "max-age": "servers are stopped after a maximum age (`server.max_age_days`)",
     "home-quota": "the home folder has a size limit (`storage.home_quota_gb`)",
-    "support-url": "the support channel has a link (`support.url`)",
-    "support-email": "the support channel has an email address (`support.email`)",
     "login-access": "the hub file says who may log in (`login.access`)",
     "community": "the hub file names the community it serves (`community`)",
     "support-url": "the support channel has a link (`support.url`)",
@@ -332,10 +330,6 @@ class HubProfile(StrictModel):
             found.add("max-age")
         if self.storage.home_quota_gb:
             found.add("home-quota")
-        if self.support.url:
-            found.add("support-url")
-        if self.support.email:
-            found.add("support-email")
         if self.login.access:
             found.add("login-access")
         if self.community:

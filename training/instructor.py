@@ -16,9 +16,11 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import docname_join
 from sphinx.util.docutils import SphinxDirective
 
 from training.assets import add_asset
@@ -190,6 +192,12 @@ class FillNotesIndex(SphinxPostTransform):
                 copy["collected"] = True
                 for element in copy.findall(nodes.Element):
                     element["ids"] = []  # the ids belong to the module page; repeated here they would clash
+                for xref in copy.findall(addnodes.pending_xref):
+                    # Resolve links from this page, not the module page: a relative {doc} target is
+                    # made absolute first, since it is read relative to the page that wrote it.
+                    if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
+                        xref["reftarget"] = "/" + docname_join(xref.get("refdoc", docname), xref["reftarget"])
+                    xref["refdoc"] = index_doc
                 if docname != group:
                     source = nodes.paragraph("", "From ", classes=["training-note-source"])
                     source += self._link(index_doc, docname, self._title(docname))

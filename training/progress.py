@@ -18,7 +18,10 @@ from sphinx.application import Sphinx
 
 from training.assets import add_asset
 
-STORAGE_KEY = "hub-training:progress"
+def storage_key(hub_id: str) -> str:
+    """The localStorage key progress.js uses on a hub's site (one per hub: sites may share an origin)."""
+    return f"hub-training:{hub_id}:progress"
+
 
 
 def _hub_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:

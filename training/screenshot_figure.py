@@ -83,6 +83,7 @@ class Screenshot(SphinxDirective):
             warn(f"screenshot {name!r} has no alt text", TrainingWarning.screenshot, self.get_location())
             return []
         demo_image = module_dir / "images" / f"{name}.png"
+        self.env.note_dependency(str(demo_image))  # re-read this page when the image appears or changes
         hub = hub_of(self.env)
         root = screenshots_root(hub_file_from(self.env.config), hub.id)
         if root is None:
@@ -95,6 +96,7 @@ class Screenshot(SphinxDirective):
                 return []
             return [self.figure(demo_image, alt)]
         generated = root / module_id / f"{name}.png"
+        self.env.note_dependency(str(generated))
         if generated.is_file():
             return [self.figure(generated, alt)]
         if hub.id not in _told:

@@ -68,6 +68,8 @@ STILL_CSS = """
 #: How long a server may take to start on the replica (a real hub's pods take longer).
 START_TIMEOUT_MS = 120_000
 TIMEOUT_MS = 30_000
+#: At most this long a screenshot of JupyterLab waits for two identical frames in a row.
+SETTLE_SECONDS = 15
 
 
 class Skip(Exception):
@@ -481,13 +483,52 @@ def terminal_text(run: Run, expected: str, timeout_ms: int = TIMEOUT_MS) -> str:
 _terminal_text = terminal_text  # the name module walkthroughs first used
 
 
-def run_in_terminal(command: str, expect: str | None = None, timeout: float = 30) -> Step:
-    """Type a command in the open terminal, press Enter, and wait for ``expect`` in its output."""
+#: The end of a terminal whose shell (or REPL) waits for input: ``...$ ``, ``# ``, ``>>> ``, ``> ``.
+PROMPT_READY = re.compile(r"[$#>]\s*$")
+
+
+def wait_for_terminal_prompt(run: Run, timeout_ms: int = TIMEOUT_MS) -> None:
+    """Wait until the terminal's last line is a prompt: the previous command has finished."""
+    rows = run.page.locator(".jp-Terminal:visible .xterm-accessibility-tree, .jp-Terminal:visible .xterm-rows")
+    deadline = time.monotonic() + timeout_ms / 1000
+    last = ""
+    while time.monotonic() < deadline:
+        lines = [line for line in (rows.first.inner_text() if rows.count() else "").splitlines() if line.strip()]
+        last = lines[-1] if lines else ""
+        if PROMPT_READY.search(last):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the terminal is still busy (its last line is {last!r}); nothing was typed")
+
+
+def _wait_for_echo(run: Run, command: str, timeout_ms: int) -> None:
+    rows = run.page.locator(".jp-Terminal:visible .xterm-accessibility-tree, .jp-Terminal:visible .xterm-rows")
+    wanted = "".join(command.split())
+    deadline = time.monotonic() + timeout_ms / 1000
+    while time.monotonic() < deadline:
+        if "".join((rows.first.inner_text() if rows.count() else "").split()).endswith(wanted):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"the terminal did not echo {command!r}")
+
+
+def run_in_terminal(
+    command: str, expect: str | None = None, timeout: float = 30, *, wait_for_prompt: bool = True
+) -> Step:
+    """Type a command in the open terminal, press Enter, and wait for ``expect`` in its output.
+
+    Typing waits for the prompt first (the previous command finished), so output and the typed
+    command never interleave; ``wait_for_prompt=False`` types into whatever runs (e.g. to answer it).
+    """
 
     def action(run: Run) -> None:
         terminal = run.page.locator(".jp-Terminal:visible").first
+        if wait_for_prompt:
+            wait_for_terminal_prompt(run, int(timeout * 1000))
         terminal.click()
         run.page.keyboard.type(command)
+        if wait_for_prompt:  # the shell echoed the whole command: Enter cannot race ahead of it
+            _wait_for_echo(run, command, int(timeout * 1000))
         run.page.keyboard.press("Enter")
         if expect is not None:
             terminal_text(run, expect, int(timeout * 1000))
@@ -653,17 +694,31 @@ def _capture(run: Run, shot: Shot) -> None:
     if target is not None:
         target.wait_for(state="visible")
     page.wait_for_timeout(400)  # let layout settle after the style change
-    run.report.texts[shot.name] = " ".join((target or page.locator("body")).inner_text().split())
     if run.save is None:
+        run.report.texts[shot.name] = " ".join((target or page.locator("body")).inner_text().split())
         return
     options: dict[str, Any] = {"animations": "disabled", "caret": "hide", "scale": "css"}
-    if target is not None:
-        png = target.screenshot(**options)
-    elif shot.clip is not None:
-        x, y, width, height = shot.clip
-        png = page.screenshot(clip={"x": x, "y": y, "width": width, "height": height}, **options)
-    else:
-        png = page.screenshot(full_page=shot.full_page, **options)
+
+    def take() -> bytes:
+        if target is not None:
+            return target.screenshot(**options)
+        if shot.clip is not None:
+            x, y, width, height = shot.clip
+            return page.screenshot(clip={"x": x, "y": y, "width": width, "height": height}, **options)
+        return page.screenshot(full_page=shot.full_page, **options)
+
+    png = take()
+    if page.locator(".jp-LabShell").count():
+        # JupyterLab renders documents lazily and settles kernels after the tab opens: wait until two
+        # pictures in a row are the same (at most SETTLE_SECONDS), so a run never catches it half-drawn.
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while time.monotonic() < deadline:
+            page.wait_for_timeout(500)
+            again = take()
+            if again == png:
+                break
+            png = again
+    run.report.texts[shot.name] = " ".join((target or page.locator("body")).inner_text().split())
     run.report.screenshots[shot.name] = run.save(shot, png, run.walkthrough.module)
 
 

@@ -24,6 +24,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import training.walkthrough as w
 
@@ -79,12 +80,13 @@ def _minimal_materials(run: w.Run, root: Path) -> str:
 
 
 def _make_upstream(run: w.Run) -> None:
-    """A private, writable copy of the materials, in a folder named like the hub's materials repository."""
-    from training.nbgitpuller import clone_dir
+    """A private, writable copy of the materials, named like the last part of the hub's repository URL.
 
+    So a hub whose repository URL ends in ``.git`` gets a link with ``targetpath``, as on the real hub.
+    """
     root = Path(tempfile.mkdtemp(prefix="getting-materials-"))
     source = run.materials_repo or _minimal_materials(run, root)
-    upstream = root / "upstream" / clone_dir(run.hub.materials.repo)
+    upstream = root / "upstream" / urlsplit(run.hub.materials.repo).path.rstrip("/").rsplit("/", 1)[-1]
     upstream.parent.mkdir()
     subprocess.run(["git", "clone", "-q", "--branch", run.hub.materials.branch, source, str(upstream)], check=True)
     assert (upstream / NOTEBOOK).is_file(), f"the materials have no {NOTEBOOK}"
