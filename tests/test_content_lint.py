@@ -60,7 +60,7 @@ def make_module_site(root: Path, body: str) -> Path:
     (root / "modules" / "m").mkdir(parents=True)
     front = (
         "---\nmodule:\n  id: m\n  title: M\n  summary: S.\n  audience: both\n  teaching: 1\n  exercises: 1\n"
-        "  questions: [\"Q?\"]\n  objectives: [O.]\n  keypoints: [K.]\n---\n\n# M\n\n"
+        '  questions: ["Q?"]\n  objectives: [O.]\n  keypoints: [K.]\n---\n\n# M\n\n'
     )
     (root / "modules" / "m" / "index.md").write_text(front + body)
     return root
@@ -80,7 +80,10 @@ def make_module_site(root: Path, body: str) -> Path:
 def test_lint_breaks_the_build_with_location(tmp_path: Path, body: str, line: int, message: str) -> None:
     src = make_module_site(tmp_path / "site", body)
     (src / "modules" / "m" / "picture.png").write_bytes(
-        bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000" "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+        bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        )
     )
     result = run_sphinx(src, tmp_path / "out")
     assert result.returncode != 0

@@ -26,7 +26,9 @@ AXE_IGNORES: list[tuple[str, str, str, str]] = []
 def test_links_and_anchors_resolve(site_name: str, request: pytest.FixtureRequest) -> None:
     site: BuiltSite = request.getfixturevalue(site_name)
     report = check_links(site.html)
-    report_gate(f"links [{site_name}]: {report.pages} pages, {report.links} internal links checked, {len(report.problems)} broken")
+    report_gate(
+        f"links [{site_name}]: {report.pages} pages, {report.links} internal links checked, {len(report.problems)} broken"
+    )
     assert report.problems == []
     assert report.links > report.pages  # the check really looked at links
 
@@ -43,7 +45,9 @@ def test_no_placeholder_or_null_leaks(site_name: str, request: pytest.FixtureReq
 def test_self_contained_and_alt_text(site_name: str, request: pytest.FixtureRequest) -> None:
     site: BuiltSite = request.getfixturevalue(site_name)
     assets, alt = check_self_contained(site.html), check_images_have_alt(site.html)
-    report_gate(f"self-contained [{site_name}]: {assets.pages} files, {len(assets.problems)} external assets; {len(alt.problems)} images without alt")
+    report_gate(
+        f"self-contained [{site_name}]: {assets.pages} files, {len(assets.problems)} external assets; {len(alt.problems)} images without alt"
+    )
     assert assets.problems == [] and alt.problems == []
 
 
@@ -141,7 +145,9 @@ def test_every_page_works_offline(page, demo_site: BuiltSite, demo_url: str) -> 
     for name in names:
         page.goto(demo_url + name)
         page.wait_for_load_state("load")
-    report_gate(f"offline [demo_site]: {len(names)} pages, {len(page.blocked_requests)} requests to other hosts blocked, {len(errors)} console errors")
+    report_gate(
+        f"offline [demo_site]: {len(names)} pages, {len(page.blocked_requests)} requests to other hosts blocked, {len(errors)} console errors"
+    )
     assert page.blocked_requests == []
     assert errors == []
 

@@ -44,7 +44,9 @@ YAML_SCALARS = st.one_of(
 )
 YAML_VALUES = st.recursive(
     YAML_SCALARS,
-    lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(st.text(max_size=10), children, max_size=3)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
     max_leaves=8,
 )
 PROBLEM_LINE = re.compile(r"^.+?: [^:]+(?:\[[0-9]+\])?.*?: .+$", re.S)
@@ -129,7 +131,28 @@ def test_escaped_prose_never_contains_markup(value: str) -> None:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(front=st.dictionaries(st.sampled_from(["id", "title", "summary", "audience", "teaching", "exercises", "prerequisites", "questions", "objectives", "keypoints", "requires", "bogus"]), YAML_VALUES, max_size=12))
+@given(
+    front=st.dictionaries(
+        st.sampled_from(
+            [
+                "id",
+                "title",
+                "summary",
+                "audience",
+                "teaching",
+                "exercises",
+                "prerequisites",
+                "questions",
+                "objectives",
+                "keypoints",
+                "requires",
+                "bogus",
+            ]
+        ),
+        YAML_VALUES,
+        max_size=12,
+    )
+)
 def test_module_front_matter_never_crashes(front: dict) -> None:
     with tempfile.TemporaryDirectory() as folder:
         module = Path(folder) / "m"

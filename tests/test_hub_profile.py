@@ -41,8 +41,12 @@ BAD_FILES = [
     pytest.param(changed(name=None), "name", "required key is missing", id="missing-required"),
     pytest.param(changed(login__provider=None), "login.provider", "required key is missing", id="missing-nested"),
     pytest.param(changed(suport={"name": "x"}), "suport", "did you mean 'support'", id="unknown-top-key"),
-    pytest.param(changed(server__idle_timout_minutes=5), "server.idle_timout_minutes", "did you mean", id="unknown-nested"),
-    pytest.param(changed(server__idle_timeout_minutes="soon"), "server.idle_timeout_minutes", "whole number", id="wrong-type"),
+    pytest.param(
+        changed(server__idle_timout_minutes=5), "server.idle_timout_minutes", "did you mean", id="unknown-nested"
+    ),
+    pytest.param(
+        changed(server__idle_timeout_minutes="soon"), "server.idle_timeout_minutes", "whole number", id="wrong-type"
+    ),
     pytest.param(changed(interfaces="lab"), "interfaces", "expected a list", id="wrong-type-list"),
     pytest.param(changed(url="http://hub.example.org"), "url", "https", id="non-https-url"),
     pytest.param(changed(url="ftp://hub.example.org"), "url", "https", id="ftp-url"),
@@ -53,11 +57,15 @@ BAD_FILES = [
     pytest.param(changed(interfaces=["lab", "emacs"]), "interfaces[1]", "'rstudio'", id="unknown-interface"),
     pytest.param(changed(languages=["julia"]), "languages[0]", "'python'", id="unknown-language"),
     pytest.param(changed(storage__cloud="ibm"), "storage.cloud", "'aws'", id="unknown-cloud"),
-    pytest.param(changed(profile_list__0__display_name=None), "profile_list[0].display_name", "required", id="profile-no-name"),
+    pytest.param(
+        changed(profile_list__0__display_name=None), "profile_list[0].display_name", "required", id="profile-no-name"
+    ),
     pytest.param(changed(profile_list__1__slug="small"), "profile_list", "slugs must be unique", id="duplicate-slug"),
     pytest.param(changed(support__url="javascript:alert(1)"), "support.url", "https", id="javascript-url"),
     pytest.param(changed(support={"name": "x"}), "support", "url, an email", id="support-unreachable"),
-    pytest.param(changed(storage__scratch__url="gs://b/{username}"), "storage", "cloud is 'aws'", id="bucket-cloud-mismatch"),
+    pytest.param(
+        changed(storage__scratch__url="gs://b/{username}"), "storage", "cloud is 'aws'", id="bucket-cloud-mismatch"
+    ),
 ]
 
 
@@ -110,7 +118,10 @@ def test_cli_bad_file_exit_status_and_no_output_folder(tmp_path: Path, command: 
     args = [command, str(path)] + (["-o", str(out)] if command == "build" else [])
     result = run_cli(*args)
     assert result.returncode == 1
-    assert result.stderr.strip() == f"{path}: url: 'http://hub.example.org' is not an https URL; expected https://host/... (http only for localhost)"
+    assert (
+        result.stderr.strip()
+        == f"{path}: url: 'http://hub.example.org' is not an https URL; expected https://host/... (http only for localhost)"
+    )
     assert "Traceback" not in result.stderr
     assert not out.exists()
 
@@ -132,7 +143,10 @@ def test_url_with_path_prefix_kept() -> None:
 
 # --- profile_list_from: zero-to-jupyterhub values files -----------------------------------------
 
-PROFILES = [{"display_name": "Tiny", "description": "1 CPU"}, {"display_name": "Huge", "kubespawner_override": {"mem_limit": "64G"}}]
+PROFILES = [
+    {"display_name": "Tiny", "description": "1 CPU"},
+    {"display_name": "Huge", "kubespawner_override": {"mem_limit": "64G"}},
+]
 
 
 @pytest.mark.parametrize(

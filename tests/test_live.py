@@ -33,7 +33,12 @@ def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
         return 0
 
     port = free_port()
-    thread = threading.Thread(target=serve_live, args=(build, out, [tmp_path]), kwargs={"port": port, "interval": 0.05, "log": lambda _: None}, daemon=True)
+    thread = threading.Thread(
+        target=serve_live,
+        args=(build, out, [tmp_path]),
+        kwargs={"port": port, "interval": 0.05, "log": lambda _: None},
+        daemon=True,
+    )
     thread.start()
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 10

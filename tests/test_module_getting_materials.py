@@ -101,7 +101,7 @@ def test_renamed_file_pattern_matches_nbgitpuller() -> None:
     source = Path(pull.__file__).read_text()
     assert "strftime('__%Y%m%d%H%M%S')" in source and "ts.join(os.path.splitext(path_tail))" in source
     stamp = datetime.datetime(2026, 11, 26, 14, 30, 5).strftime("__%Y%m%d%H%M%S")
-    assert stamp.join(os.path.splitext("notes.txt")) == "notes__20261126143005.txt"
+    assert stamp.join(os.path.splitext("notes.txt")) == "notes__20261126143005.txt"  # noqa: PTH122 (as pull.py does)
     assert "notes__20261126143005.txt" in SOURCE.read_text(encoding="utf-8")
 
 
@@ -117,5 +117,7 @@ def test_walkthrough_on_a_hub_with_a_dot_git_repository_and_a_slash_branch(hub_r
     assert (clone / MODULE / "check-my-materials.ipynb").is_file()
     renamed = [p.name for p in (clone / MODULE).iterdir() if re.fullmatch(r"notes__\d{14}\.txt", p.name)]
     assert len(renamed) == 1, renamed
-    report_gate(f"{MODULE}: second click on the GCP test hub kept the edit, renamed the learner's notes to {renamed[0]}")
+    report_gate(
+        f"{MODULE}: second click on the GCP test hub kept the edit, renamed the learner's notes to {renamed[0]}"
+    )
     replica.reset_user()

@@ -76,7 +76,9 @@ def test_ocean_hub_shows_the_jupyter_notebook_section_and_only_python(ocean_site
     assert tabs and set(tabs) == {"Python"}, tabs
     # No screenshots generated for this hub yet: hub-dependent pictures give way to their text.
     alts = [img["alt"] for img in ocean_site.page(PAGE).select("article img")]
-    assert all(not SHOTS[Path(img["src"]).stem].hub_dependent for img in ocean_site.page(PAGE).select("article img")), alts
+    assert all(not SHOTS[Path(img["src"]).stem].hub_dependent for img in ocean_site.page(PAGE).select("article img")), (
+        alts
+    )
     assert "The Running Terminals and Kernels panel after closing" in text
 
 
@@ -85,7 +87,9 @@ def test_rstudio_only_hub_has_no_jupyterlab_page_and_nothing_links_to_it(worksho
     assert links_to_module(workshop_hub_site, MODULE) == []
 
 
-@pytest.mark.parametrize("label", ["Rename Notebook…", "Restart Kernel…", "Close and Shut Down Notebook…", "Change Kernel…"])
+@pytest.mark.parametrize(
+    "label", ["Rename Notebook…", "Restart Kernel…", "Close and Shut Down Notebook…", "Change Kernel…"]
+)
 def test_page_uses_jupyterlabs_own_ellipsis(label: str) -> None:
     """JupyterLab writes "…" (one character) in its menus; "..." is not what learners see."""
     source = (ROOT / "modules" / MODULE / "index.md").read_text(encoding="utf-8")

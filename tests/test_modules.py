@@ -39,9 +39,7 @@ def module_text(module_id: str, body: str = "", **changes: object) -> str:
 
 def make_site(root: Path, modules: dict[str, str], index_extra: str = "") -> Path:
     (root / "conf.py").write_text(CONF)
-    (root / "index.md").write_text(
-        "# Home\n\n```{toctree}\npath\ncatalogue\n```\n" + index_extra
-    )
+    (root / "index.md").write_text("# Home\n\n```{toctree}\npath\ncatalogue\n```\n" + index_extra)
     (root / "path.md").write_text("# Path\n\n```{module-path}\n```\n")
     (root / "catalogue.md").write_text("# Catalogue\n\n```{module-catalogue}\n```\n")
     for folder, text in modules.items():
@@ -68,31 +66,54 @@ def front_matter_line(text: str, needle: str) -> int:
 
 
 BAD_METADATA = [
-    pytest.param({"prerequisites": ["welcom"]}, "- welcom", "unknown prerequisite 'welcom'; did you mean 'welcome'?", id="unknown-prerequisite"),
-    pytest.param({"requires": ["rstudi"]}, "- rstudi", "unknown hub feature 'rstudi'; did you mean 'rstudio'?", id="unknown-feature"),
+    pytest.param(
+        {"prerequisites": ["welcom"]},
+        "- welcom",
+        "unknown prerequisite 'welcom'; did you mean 'welcome'?",
+        id="unknown-prerequisite",
+    ),
+    pytest.param(
+        {"requires": ["rstudi"]},
+        "- rstudi",
+        "unknown hub feature 'rstudi'; did you mean 'rstudio'?",
+        id="unknown-feature",
+    ),
     pytest.param({"objectives": None}, "module:", "module.objectives is missing", id="missing-objectives"),
     pytest.param({"keypoints": []}, "keypoints: []", "module.keypoints is empty", id="empty-keypoints"),
     pytest.param({"teaching": None}, "module:", "module.teaching is missing", id="missing-minutes"),
     pytest.param({"exercises": -3}, "exercises: -3", "module.exercises", id="negative-minutes"),
     pytest.param({"audience": "julia"}, "audience: julia", "module.audience", id="bad-audience"),
-    pytest.param({"objectivs": ["x"]}, "objectivs:", "module.objectivs is not a module field; did you mean 'objectives'?", id="unknown-field"),
+    pytest.param(
+        {"objectivs": ["x"]},
+        "objectivs:",
+        "module.objectivs is not a module field; did you mean 'objectives'?",
+        id="unknown-field",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("changes", "line_with", "message"), BAD_METADATA)
-def test_bad_metadata_is_located_and_fails_the_build(site_dir: Path, changes: dict, line_with: str, message: str) -> None:
+def test_bad_metadata_is_located_and_fails_the_build(
+    site_dir: Path, changes: dict, line_with: str, message: str
+) -> None:
     text = module_text("second", **changes)
     make_site(site_dir, {"welcome": module_text("welcome"), "second": text})
     status, output, _ = build(site_dir)
     assert status != 0
-    expected = f"{site_dir / 'modules' / 'second' / 'index.md'}:{front_matter_line(text, line_with)}: WARNING: {message}"
+    expected = (
+        f"{site_dir / 'modules' / 'second' / 'index.md'}:{front_matter_line(text, line_with)}: WARNING: {message}"
+    )
     assert expected in output, output
 
 
 def test_cycle_is_reported(site_dir: Path) -> None:
     make_site(
         site_dir,
-        {"a": module_text("a", prerequisites=["b"]), "b": module_text("b", prerequisites=["c"]), "c": module_text("c", prerequisites=["a"])},
+        {
+            "a": module_text("a", prerequisites=["b"]),
+            "b": module_text("b", prerequisites=["c"]),
+            "c": module_text("c", prerequisites=["a"]),
+        },
     )
     status, output, _ = build(site_dir)
     assert status != 0
@@ -150,7 +171,11 @@ def test_path_and_catalogue_totals(site_dir: Path) -> None:
     assert status == 0, output
     path = BeautifulSoup((out / "path.html").read_text(), "html.parser")
     items = path.select("ol.training-path > li")
-    assert [(li["data-module"], li["data-minutes"]) for li in items] == [("welcome", "7"), ("third", "20"), ("later", "60")]
+    assert [(li["data-module"], li["data-minutes"]) for li in items] == [
+        ("welcome", "7"),
+        ("third", "20"),
+        ("later", "60"),
+    ]
     summary = path.select_one("p.training-path-summary")
     assert summary["data-total-minutes"] == "87"
     assert summary.get_text() == "3 modules, 1 h 27 min in total."
@@ -207,7 +232,13 @@ def test_only_if_keeps_and_drops_blocks(site_dir: Path) -> None:
         :::
         """
     )
-    make_site(site_dir, {"welcome": module_text("welcome", body=body), "rstudio-tour": module_text("rstudio-tour", requires=["rstudio"])})
+    make_site(
+        site_dir,
+        {
+            "welcome": module_text("welcome", body=body),
+            "rstudio-tour": module_text("rstudio-tour", requires=["rstudio"]),
+        },
+    )
     status, output, out = build(site_dir, HUBS / "gcp-cilogon.yaml")
     assert status == 0, output  # the dropped block's link to the omitted module is never parsed
     text = (out / "modules" / "welcome" / "index.html").read_text()
@@ -282,7 +313,21 @@ def test_only_if_is_resolved_in_the_source_keeping_line_numbers() -> None:
 
     text = "a\n:::{only-if} rstudio\n## RStudio heading\nx\n:::\nb\n::::{only-if} !rstudio\ny\n::::\n````\n:::{only-if} rstudio\n````\nc"
     kept, dropped, problems = resolve_only_if(text, {"rstudio"})
-    assert kept.split("\n") == ["a", "", "## RStudio heading", "x", "", "b", "", "", "", "````", ":::{only-if} rstudio", "````", "c"]
+    assert kept.split("\n") == [
+        "a",
+        "",
+        "## RStudio heading",
+        "x",
+        "",
+        "b",
+        "",
+        "",
+        "",
+        "````",
+        ":::{only-if} rstudio",
+        "````",
+        "c",
+    ]
     assert dropped == {7, 8, 9} and problems == []
     _, _, problems = resolve_only_if(":::{only-if} rstuido\nx\n:::", set())
     assert problems == [(1, "only-if: unknown hub feature 'rstuido'")]

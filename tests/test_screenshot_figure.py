@@ -51,7 +51,9 @@ PAGE = textwrap.dedent(
 
 def make_site(root: Path, page: str = PAGE, images: tuple[str, ...] = ("login", "launcher")) -> Path:
     (root / "modules" / "m" / "images").mkdir(parents=True)
-    (root / "conf.py").write_text('extensions = ["myst_parser", "training"]\nmyst_enable_extensions = ["colon_fence"]\nnitpicky = True\n')
+    (root / "conf.py").write_text(
+        'extensions = ["myst_parser", "training"]\nmyst_enable_extensions = ["colon_fence"]\nnitpicky = True\n'
+    )
     (root / "index.md").write_text("# Home\n\n```{toctree}\nmodules/m/index\n```\n")
     (root / "modules" / "m" / "index.md").write_text(page)
     (root / "modules" / "m" / "walkthrough.py").write_text(WALKTHROUGH)

@@ -10,7 +10,13 @@ from training.self_contained import external_assets
 
 from .conftest import ROOT, BuiltSite, run_cli
 
-DEMO_VALUES = ["hub.example.org", "Example Research Hub", "example-scratch", "example-persistent", "hub-help@example.org"]
+DEMO_VALUES = [
+    "hub.example.org",
+    "Example Research Hub",
+    "example-scratch",
+    "example-persistent",
+    "hub-help@example.org",
+]
 
 
 def test_demo_site_builds_without_warnings(demo_site: BuiltSite) -> None:

@@ -85,7 +85,10 @@ def test_unknown_key_is_an_error_at_file_and_line(tmp_path: Path) -> None:
     (src / "index.md").write_text("# Title\n\nFine {{ hub.name }}.\n\nBroken {{ hub.storage.bucket }}.\n")
     result = run_sphinx(src, tmp_path / "out")
     assert result.returncode != 0
-    assert "index.md:5: WARNING: {{ hub.storage.bucket }} is not a key of the hub profile [training.hub_key]" in result.stderr
+    assert (
+        "index.md:5: WARNING: {{ hub.storage.bucket }} is not a key of the hub profile [training.hub_key]"
+        in result.stderr
+    )
 
 
 def test_unset_value_is_an_error(tmp_path: Path) -> None:

@@ -83,6 +83,31 @@ def test_steps_the_hub_or_replica_cannot_do_are_skipped_with_a_reason() -> None:
     assert run.missing({"r", "login-shared-password"}) == ""
 
 
+def test_a_screenshot_after_a_skipped_step_is_skipped_too() -> None:
+    """On an RStudio-only hub a JupyterLab picture would show the wrong page: it is skipped, with the reason."""
+    hub = load_hub_profile(HUBS / "password-rstudio.yaml")
+    replica = SimpleNamespace(hub=hub, unavailable={"rstudio": "not installable"})
+    page = SimpleNamespace(set_default_timeout=lambda ms: None)
+    context = SimpleNamespace(new_page=lambda: page)
+    done: list[str] = []
+    walkthrough = w.Walkthrough(
+        "x",
+        w.do("note", lambda run: done.append("first")),
+        w.do("JupyterLab only", lambda run: done.append("lab"), requires=["lab"]),
+        w.screenshot("lab-picture", "JupyterLab"),
+        w.do("note again", lambda run: done.append("last")),
+    )
+    report = w.run_walkthrough(walkthrough, replica, context)  # type: ignore[arg-type]
+    assert done == ["first", "last"]
+    assert [(r.title, r.status) for r in report.results] == [
+        ("note", "done"),
+        ("JupyterLab only", "skipped"),
+        ("screenshot lab-picture", "skipped"),
+        ("note again", "done"),
+    ]
+    assert report.results[2].reason == "the step before it was skipped (lab: the hub r-workshop does not have it)"
+
+
 def test_profiles_restricted_to_groups_are_shown_to_members_only() -> None:
     profiles = [p.model_dump() for p in load_hub_profile(None).profile_list]
 

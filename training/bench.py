@@ -25,7 +25,7 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup, Tag
 
-from training.cli import sphinx_arguments, source_dir
+from training.cli import source_dir, sphinx_arguments
 from training.hub_profile import DEMO_HUB_FILE
 
 ROOT = source_dir()
@@ -47,7 +47,9 @@ def timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
-def median_of(action: Callable[[], object], runs: int, warmup: int = 1, before: Callable[[], object] | None = None) -> dict[str, object]:
+def median_of(
+    action: Callable[[], object], runs: int, warmup: int = 1, before: Callable[[], object] | None = None
+) -> dict[str, object]:
     for _ in range(warmup):
         if before:
             before()
@@ -130,7 +132,9 @@ def write_jupyter_book(baseline: Path, docnames: list[str], target: Path) -> Non
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(baseline, target, ignore=shutil.ignore_patterns("conf.py", "_build"))
-    (target / "_config.yml").write_text(yaml.safe_dump({"title": "Baseline", "execute": {"execute_notebooks": "off"}, "only_build_toc_files": True}))
+    (target / "_config.yml").write_text(
+        yaml.safe_dump({"title": "Baseline", "execute": {"execute_notebooks": "off"}, "only_build_toc_files": True})
+    )
     chapters = [{"file": d} for d in docnames if d != "index"]
     (target / "_toc.yml").write_text(yaml.safe_dump({"format": "jb-book", "root": "index", "chapters": chapters}))
     text = (target / "index.md").read_text()
@@ -156,13 +160,13 @@ def jupyter_book_command(workdir: Path) -> list[str] | None:
 
 def page_weight(site: Path, page: str) -> dict[str, int]:
     """Bytes and requests a browser with a cold cache makes to show ``page``."""
-    from playwright.sync_api import sync_playwright
-
-    from training.site_picture import CHROMIUM_ARGS, _Quiet
-
     import functools
     import http.server
     import threading
+
+    from playwright.sync_api import sync_playwright
+
+    from training.site_picture import CHROMIUM_ARGS, _Quiet
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -182,7 +186,7 @@ def page_weight(site: Path, page: str) -> dict[str, int]:
             for response in responses:
                 try:
                     sizes.append(len(response.body()))
-                except Exception:  # noqa: BLE001 (redirects and aborted requests have no body)
+                except Exception:
                     sizes.append(0)
             browser.close()
     finally:
@@ -234,7 +238,12 @@ def hub_variants(count: int, folder: Path) -> list[Path]:
     files = []
     folder.mkdir(parents=True, exist_ok=True)
     for index in range(count):
-        variant = {**data, "id": f"bench-{index}", "name": f"Bench Hub {index}", "url": f"https://hub-{index}.example.org"}
+        variant = {
+            **data,
+            "id": f"bench-{index}",
+            "name": f"Bench Hub {index}",
+            "url": f"https://hub-{index}.example.org",
+        }
         path = folder / f"bench-{index}.yaml"
         path.write_text(yaml.safe_dump(variant, sort_keys=False))
         files.append(path)
@@ -243,13 +252,27 @@ def hub_variants(count: int, folder: Path) -> list[Path]:
 
 def parse_floor() -> dict[str, float]:
     from myst_parser.config.main import MdParserConfig
-    from myst_parser.parsers.mdit import create_md_parser
     from myst_parser.mdit_to_docutils.base import DocutilsRenderer
+    from myst_parser.parsers.mdit import create_md_parser
 
-    sources = [p for p in [ROOT / "index.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("modules/*/index.md")] if p.is_file()]
-    parser = create_md_parser(MdParserConfig(enable_extensions={"colon_fence", "deflist", "attrs_inline", "attrs_block", "fieldlist"}), DocutilsRenderer)
+    sources = [
+        p for p in [ROOT / "index.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("modules/*/index.md")] if p.is_file()
+    ]
+    parser = create_md_parser(
+        MdParserConfig(enable_extensions={"colon_fence", "deflist", "attrs_inline", "attrs_block", "fieldlist"}),
+        DocutilsRenderer,
+    )
     seconds = timed(lambda: [parser.parse(p.read_text(encoding="utf-8")) for p in sources])
-    process = timed(lambda: run([sys.executable, "-c", "from markdown_it import MarkdownIt; import pathlib,sys; md=MarkdownIt('commonmark'); [md.parse(p.read_text()) for p in map(pathlib.Path, sys.argv[1:])]", *map(str, sources)]))
+    process = timed(
+        lambda: run(
+            [
+                sys.executable,
+                "-c",
+                "from markdown_it import MarkdownIt; import pathlib,sys; md=MarkdownIt('commonmark'); [md.parse(p.read_text()) for p in map(pathlib.Path, sys.argv[1:])]",
+                *map(str, sources),
+            ]
+        )
+    )
     return {"files": len(sources), "in_process_s": round(seconds, 3), "whole_process_s": round(process, 3)}
 
 
@@ -264,7 +287,9 @@ def live_latency(workdir: Path) -> dict[str, object]:
     out = workdir / "live" / "html"
     process = subprocess.Popen(
         [sys.executable, "-m", "training.cli", "build", "--live", "--port", str(port), "-o", str(out)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     original = EDITED_MODULE.read_text(encoding="utf-8")
     url = f"http://127.0.0.1:{port}/{MODULE_PAGE}"
@@ -291,7 +316,10 @@ def live_latency(workdir: Path) -> dict[str, object]:
         EDITED_MODULE.write_text(original, encoding="utf-8")
         process.terminate()
         process.wait(timeout=30)
-    return {"median_s": round(statistics.median(samples), 3) if samples else None, "samples_s": [round(s, 3) for s in samples]}
+    return {
+        "median_s": round(statistics.median(samples), 3) if samples else None,
+        "samples_s": [round(s, 3) for s in samples],
+    }
 
 
 def main(runs: int = 3) -> dict[str, object]:
@@ -329,8 +357,21 @@ def main(runs: int = 3) -> dict[str, object]:
     baseline_src = workdir / "baseline-src"
     docnames = write_baseline(out, baseline_src)
     baseline_out = workdir / "baseline" / "html"
-    baseline_cmd = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(baseline_out.parent / "doctrees"), str(baseline_src), str(baseline_out)]
-    results["baseline_cold_build"] = median_of(lambda: run(baseline_cmd), runs, before=lambda: shutil.rmtree(baseline_out.parent, ignore_errors=True))
+    baseline_cmd = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-q",
+        "-b",
+        "html",
+        "-d",
+        str(baseline_out.parent / "doctrees"),
+        str(baseline_src),
+        str(baseline_out),
+    ]
+    results["baseline_cold_build"] = median_of(
+        lambda: run(baseline_cmd), runs, before=lambda: shutil.rmtree(baseline_out.parent, ignore_errors=True)
+    )
     results["pages"] = len(docnames)
 
     print("Jupyter Book 1 on the same pages ...")
@@ -339,7 +380,9 @@ def main(runs: int = 3) -> dict[str, object]:
         jb_src = workdir / "jb-src"
         write_jupyter_book(baseline_src, docnames, jb_src)
         results["jupyter_book_cold_build"] = median_of(
-            lambda: run([*jb, "build", "-q", str(jb_src)]), runs, before=lambda: shutil.rmtree(jb_src / "_build", ignore_errors=True)
+            lambda: run([*jb, "build", "-q", str(jb_src)]),
+            runs,
+            before=lambda: shutil.rmtree(jb_src / "_build", ignore_errors=True),
         )
     else:
         results["jupyter_book_cold_build"] = {"median_s": None, "note": "jupyter-book<2 does not install here"}
@@ -385,11 +428,16 @@ def main(runs: int = 3) -> dict[str, object]:
     }
     results["ratios"] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in ratios.items()}
     results["targets"] = {
-        name: {"target": limit, "value": results["ratios"].get(name), "met": (results["ratios"].get(name) is not None and results["ratios"][name] <= limit)}  # type: ignore[index,operator]
+        name: {
+            "target": limit,
+            "value": results["ratios"].get(name),
+            "met": (results["ratios"].get(name) is not None and results["ratios"][name] <= limit),
+        }  # type: ignore[index,operator]
         for name, limit in TARGETS.items()
     }
     results["targets"]["cold_below_jupyter_book"] = {  # type: ignore[index]
-        "target": 1.0, "value": results["ratios"]["cold_vs_jupyter_book"],  # type: ignore[index]
+        "target": 1.0,
+        "value": results["ratios"]["cold_vs_jupyter_book"],  # type: ignore[index]
         "met": bool(jb_median) and results["ratios"]["cold_vs_jupyter_book"] < 1.0,  # type: ignore[index,operator]
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -52,7 +52,9 @@ def results_markdown(data: dict[str, Any]) -> str:
         lines.append(f"| {label} | {_number(data[key].get('median_s'))} |")
     many = data["many_hubs"]
     lines += ["", "| Hubs | Seconds | Per hub |", "|---|---|---|"]
-    lines += [f"| {count} | {_number(entry['seconds'])} | {_number(entry['per_hub_s'])} |" for count, entry in many.items()]
+    lines += [
+        f"| {count} | {_number(entry['seconds'])} | {_number(entry['per_hub_s'])} |" for count, entry in many.items()
+    ]
     weight = data["page_weight"]
     lines += ["", "| Page | Bytes | Requests |", "|---|---|---|"]
     for key, label in [
@@ -93,14 +95,20 @@ def chart_svg(data: dict[str, Any]) -> str:
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="bench-title bench-desc" '
         f'viewBox="0 0 {width} {height}" class="training-bench-chart">',
         '<title id="bench-title">Build times in seconds</title>',
-        '<desc id="bench-desc">' + html.escape("; ".join(f"{label}: {value:.2f} s" for label, value in bars)) + "</desc>",
+        '<desc id="bench-desc">'
+        + html.escape("; ".join(f"{label}: {value:.2f} s" for label, value in bars))
+        + "</desc>",
     ]
     for index, (label, value) in enumerate(bars):
         y = 10 + index * row
         length = (width - left - 70) * value / top
-        parts.append(f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" fill="currentColor" font-size="13">{html.escape(label)}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" fill="currentColor" font-size="13">{html.escape(label)}</text>'
+        )
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="18" fill="#3b6fb6"/>')
-        parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 16}" fill="currentColor" font-size="13">{value:.2f} s</text>')
+        parts.append(
+            f'<text x="{left + length + 6:.1f}" y="{y + 16}" fill="currentColor" font-size="13">{value:.2f} s</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -55,7 +55,9 @@ def lint_source(text: str, forbidden_values: list[str]) -> list[LintProblem]:
     for number, (line, context) in enumerate(zip(text.split("\n"), contexts, strict=True), start=1):
         for value in forbidden_values:
             if value in line:
-                problems.append(LintProblem(number, f"hub value {value!r} written literally; use a {{{{ hub.* }}}} placeholder"))
+                problems.append(
+                    LintProblem(number, f"hub value {value!r} written literally; use a {{{{ hub.* }}}} placeholder")
+                )
                 break
         if context != "prose":
             continue
@@ -64,7 +66,9 @@ def lint_source(text: str, forbidden_values: list[str]) -> list[LintProblem]:
         for pattern, right in _SPELLING_PATTERNS:
             for match in pattern.finditer(prose):
                 if match.group(0) != right:
-                    problems.append(LintProblem(number, f"write {right!r}, not {match.group(0)!r} (as the software shows it)"))
+                    problems.append(
+                        LintProblem(number, f"write {right!r}, not {match.group(0)!r} (as the software shows it)")
+                    )
     return problems
 
 

@@ -102,9 +102,7 @@ class Login(StrictModel):
     instructions: str | None = Field(
         None, description="Extra Markdown shown on the login module (no raw HTML, no `javascript:` links)."
     )
-    shutdown_on_logout: bool = Field(
-        False, description="Does File > Log Out also stop the user's server on this hub."
-    )
+    shutdown_on_logout: bool = Field(False, description="Does File > Log Out also stop the user's server on this hub.")
 
     @field_validator("instructions")
     @classmethod
@@ -481,13 +479,17 @@ def read_yaml_mapping(path: Path, what: str = "file") -> dict[str, Any]:
     except FileNotFoundError:
         raise HubFileError([f"{path}: (file): no such {what}; expected a path to a YAML file"]) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise HubFileError([f"{path}: (file): cannot read it ({exc.__class__.__name__}); expected UTF-8 text"]) from None
+        raise HubFileError(
+            [f"{path}: (file): cannot read it ({exc.__class__.__name__}); expected UTF-8 text"]
+        ) from None
     try:
         data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise HubFileError([_yaml_problem(path, exc)]) from None
     if not isinstance(data, dict):
-        raise HubFileError([f"{path}: (top level): expected a YAML mapping of keys to values, got {type(data).__name__}"])
+        raise HubFileError(
+            [f"{path}: (top level): expected a YAML mapping of keys to values, got {type(data).__name__}"]
+        )
     return data
 
 

@@ -126,8 +126,11 @@ def line_contexts(text: str) -> list[str]:
             continue
         match = FENCE.match(line)
         in_code = bool(stack) and stack[-1][1]
-        if match and stack and match.group("fence").startswith(stack[-1][0][0]) and (
-            len(match.group("fence")) >= len(stack[-1][0]) and not match.group("info").strip()
+        if (
+            match
+            and stack
+            and match.group("fence").startswith(stack[-1][0][0])
+            and (len(match.group("fence")) >= len(stack[-1][0]) and not match.group("info").strip())
         ):
             stack.pop()
             contexts.append("code")
@@ -192,7 +195,5 @@ def substitute(text: str, values: Mapping[str, Any], *, code: bool = False) -> t
                 return "".join("\\" + c if c in "<>&[]`*\\" else c for c in value)
             return value
 
-        out.append(
-            "".join(PLACEHOLDER.sub(lambda m, c=seg.context: replace(m, c), seg.text) for seg in segments)
-        )
+        out.append("".join(PLACEHOLDER.sub(lambda m, c=seg.context: replace(m, c), seg.text) for seg in segments))
     return "\n".join(out), unknown

@@ -15,7 +15,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 WATCHED_SUFFIXES = {".md", ".py", ".yaml", ".yml", ".css", ".js", ".html", ".png", ".svg", ".json"}
-IGNORED_PARTS = {"_build", ".git", ".nox", "node_modules", "venv", ".venv", "__pycache__", ".hub-training", ".pytest_cache"}
+IGNORED_PARTS = {
+    "_build",
+    ".git",
+    ".nox",
+    "node_modules",
+    "venv",
+    ".venv",
+    "__pycache__",
+    ".hub-training",
+    ".pytest_cache",
+}
 
 RELOAD_SCRIPT = b"""<script>
 (function () {
@@ -53,7 +63,7 @@ class LiveState:
 
 def _handler(out: Path, state: LiveState) -> type[http.server.SimpleHTTPRequestHandler]:
     class Handler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
         def do_GET(self) -> None:

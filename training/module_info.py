@@ -143,11 +143,15 @@ def read_module(path: Path, catalogue: Catalogue) -> None:
         return
     if info.id in catalogue.modules:
         first = catalogue.files[info.id]
-        catalogue.problems.append(Problem(path, lines.get("module.id", 1), f"duplicate module id {info.id!r} (also {first})"))
+        catalogue.problems.append(
+            Problem(path, lines.get("module.id", 1), f"duplicate module id {info.id!r} (also {first})")
+        )
         return
     if info.id != path.parent.name:
         catalogue.problems.append(
-            Problem(path, lines.get("module.id", 1), f"module.id {info.id!r} differs from its folder {path.parent.name!r}")
+            Problem(
+                path, lines.get("module.id", 1), f"module.id {info.id!r} differs from its folder {path.parent.name!r}"
+            )
         )
         return
     catalogue.modules[info.id] = info
@@ -172,7 +176,9 @@ def check_references(catalogue: Catalogue) -> None:
                 hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {', '.join(FEATURES)}"
                 line = catalogue.line_of(module.id, f"requires.{index}")
                 catalogue.problems.append(Problem(path, line, f"unknown hub feature {feature!r}; {hint}"))
-    for cycle in find_cycles({m.id: [p for p in m.prerequisites if p in catalogue.modules] for m in catalogue.modules.values()}):
+    for cycle in find_cycles(
+        {m.id: [p for p in m.prerequisites if p in catalogue.modules] for m in catalogue.modules.values()}
+    ):
         first = cycle[0]
         catalogue.problems.append(
             Problem(

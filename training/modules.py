@@ -98,7 +98,9 @@ class GeneratedMarkdownDirective(SphinxDirective):
         text, problems = substitute(markdown, hub_of(self.env).values())
         for problem in problems:
             warn(f"{{{{ hub.{problem.key} }}}} {problem.reason}", TrainingWarning.hub_key, self.get_location())
-        self.state.nested_parse(StringList(text.splitlines(), source=self.get_source_info()[0]), self.content_offset, container)
+        self.state.nested_parse(
+            StringList(text.splitlines(), source=self.get_source_info()[0]), self.content_offset, container
+        )
         return container
 
     def note_module_files(self) -> None:
@@ -133,7 +135,9 @@ class ModuleOverview(GeneratedMarkdownDirective):
             "",
             *[f"- {o}" for o in module.objectives],
         ]
-        card = element("section", ["training-module-overview"], {"module": module.id}, **{"aria-label": "Module overview"})
+        card = element(
+            "section", ["training-module-overview"], {"module": module.id}, **{"aria-label": "Module overview"}
+        )
         self.parse_markdown("\n".join(lines), card)
         for paragraph in card.findall(nodes.paragraph):
             if paragraph.astext() in {"Questions", "Objectives: after this module you can"}:
@@ -251,10 +255,14 @@ def _place_module_parts(app: Sphinx, doctree: nodes.document) -> None:
     top = next(iter(doctree.findall(nodes.section)), None)
     if top is None:
         return
-    for card in list(doctree.findall(lambda n: isinstance(n, html_element) and "training-module-overview" in n["classes"])):
+    for card in list(
+        doctree.findall(lambda n: isinstance(n, html_element) and "training-module-overview" in n["classes"])
+    ):
         card.parent.remove(card)
         top.insert(top.first_child_matching_class(nodes.title) + 1, card)
-    for footer in list(doctree.findall(lambda n: isinstance(n, nodes.container) and "training-module-footer" in n["classes"])):
+    for footer in list(
+        doctree.findall(lambda n: isinstance(n, nodes.container) and "training-module-footer" in n["classes"])
+    ):
         footer.parent.remove(footer)
         section = nodes.section(ids=["key-points"], names=["key points"])
         section += nodes.title("", "Key points")
@@ -265,7 +273,9 @@ def _place_module_parts(app: Sphinx, doctree: nodes.document) -> None:
 
 def _drop_language_tabs(app: Sphinx, doctree: nodes.document) -> None:
     languages = set(hub_of(app).languages)
-    for item in list(doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("design_component") == "tab-item")):
+    for item in list(
+        doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("design_component") == "tab-item")
+    ):
         label = item.children[0] if item.children else None
         sync_id = label.get("sync_id") if isinstance(label, nodes.Element) else None
         if sync_id in LANGUAGE_SYNC_IDS and sync_id not in languages:

@@ -18,10 +18,10 @@ from sphinx.application import Sphinx
 
 from training.assets import add_asset
 
+
 def storage_key(hub_id: str) -> str:
     """The localStorage key progress.js uses on a hub's site (one per hub: sites may share an origin)."""
     return f"hub-training:{hub_id}:progress"
-
 
 
 def _hub_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: object) -> None:
@@ -30,7 +30,9 @@ def _hub_meta(app: Sphinx, pagename: str, templatename: str, context: dict, doct
 
     from training.config import hub_of
 
-    context["metatags"] = context.get("metatags", "") + f'<meta name="training-hub" content="{escape(hub_of(app).id)}">\n'
+    context["metatags"] = (
+        context.get("metatags", "") + f'<meta name="training-hub" content="{escape(hub_of(app).id)}">\n'
+    )
 
 
 def setup_progress(app: Sphinx) -> None:

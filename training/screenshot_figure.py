@@ -61,13 +61,21 @@ class Screenshot(SphinxDirective):
         parts = self.env.docname.split("/")
         modules_folder = self.env.config.training_modules_dir
         if len(parts) != 3 or parts[0] != modules_folder or parts[2] != "index":
-            warn("screenshot: only module pages (modules/<id>/index.md) can show screenshots", TrainingWarning.screenshot, self.get_location())
+            warn(
+                "screenshot: only module pages (modules/<id>/index.md) can show screenshots",
+                TrainingWarning.screenshot,
+                self.get_location(),
+            )
             return []
         module_id = parts[1]
         module_dir = Path(self.env.srcdir) / modules_folder / module_id
         walkthrough = module_dir / "walkthrough.py"
         if not walkthrough.is_file():
-            warn(f"screenshot {name!r}: {walkthrough} does not exist; screenshots come from a walkthrough", TrainingWarning.screenshot, self.get_location())
+            warn(
+                f"screenshot {name!r}: {walkthrough} does not exist; screenshots come from a walkthrough",
+                TrainingWarning.screenshot,
+                self.get_location(),
+            )
             return []
         self.env.note_dependency(str(walkthrough))
         shot = module_shots(walkthrough, walkthrough.stat().st_mtime).get(name)

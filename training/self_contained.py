@@ -28,7 +28,11 @@ def _drop_external_assets(app: Sphinx, pagename: str, templatename: str, context
         for asset in context.get(key, []):
             url = _asset_url(asset)
             if is_external(url):
-                warn(f"removed {url}: pages must not load anything from another host", TrainingWarning.external_asset, pagename)
+                warn(
+                    f"removed {url}: pages must not load anything from another host",
+                    TrainingWarning.external_asset,
+                    pagename,
+                )
             else:
                 kept.append(asset)
         if key in context:

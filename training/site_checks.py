@@ -35,7 +35,9 @@ def html_pages(site: Path) -> list[Path]:
 def _ids(path: Path, cache: dict[Path, set[str]]) -> set[str]:
     if path not in cache:
         soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        cache[path] = {tag["id"] for tag in soup.find_all(id=True)} | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+        cache[path] = {tag["id"] for tag in soup.find_all(id=True)} | {
+            tag["name"] for tag in soup.find_all("a", attrs={"name": True})
+        }
     return cache[path]
 
 
@@ -124,7 +126,12 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     site = Path(args[0]) if args else Path("_build/demo/html")
     failed = False
-    for name, check in [("links and anchors", check_links), ("leaks", check_leaks), ("self-contained", check_self_contained), ("alt text", check_images_have_alt)]:
+    for name, check in [
+        ("links and anchors", check_links),
+        ("leaks", check_leaks),
+        ("self-contained", check_self_contained),
+        ("alt text", check_images_have_alt),
+    ]:
         report = check(site)
         print(f"{name}: {report.pages} files, {report.links} links checked, {len(report.problems)} problems")
         for problem in report.problems:

@@ -13,7 +13,6 @@ from training.hub_profile import feature_names
 from training.hub_values import line_contexts, substitute
 from training.warnings import TrainingWarning, warn
 
-
 #: The opening fence of an ``only-if`` block: its fence and its feature words.
 _ONLY_IF = re.compile(r"^\s*(?P<fence>:{3,}|`{3,})\{only-if\}\s*(?P<words>.*?)\s*$")
 

@@ -242,9 +242,13 @@ def run_walkthrough(
     if whole:
         run.report.skipped_all = whole
         return run.report
+    before_skipped = ""  # why the last step that was not a screenshot was skipped
     for index, step in enumerate(walkthrough.steps, 1):
         started = time.monotonic()
         reason = run.missing(step.requires)
+        if not reason and step.shot is not None and before_skipped:
+            # The picture would show a state the skipped step never made (e.g. JupyterLab on an RStudio hub).
+            reason = f"the step before it was skipped ({before_skipped})"
         if not reason:
             try:
                 step.action(run)
@@ -254,6 +258,8 @@ def run_walkthrough(
                 raise _failure(run, index, step, exc) from exc
         status = "skipped" if reason else "done"
         run.report.results.append(StepResult(index, step.title, status, reason, time.monotonic() - started))
+        if step.shot is None:
+            before_skipped = reason
     return run.report
 
 
@@ -751,8 +757,21 @@ def discover(modules_dir: Path) -> list[Walkthrough]:
     for path in sorted(modules_dir.glob("*/walkthrough.py")):
         if not path.parent.name.startswith(("_", ".")):
             found.extend(load_file(path))
+    _add_module_requires(modules_dir, found)
     shots = [(w.module, s.name) for w in found for s in w.shots()]
     clashes = sorted({f"{m}/{n}" for m, n in shots if shots.count((m, n)) > 1})
     if clashes:
         raise ValueError(f"screenshot names used by two walkthroughs of one module: {', '.join(clashes)}")
     return found
+
+
+def _add_module_requires(modules_dir: Path, walkthroughs: list[Walkthrough]) -> None:
+    """A module's ``requires`` (its front matter) applies to its walkthroughs: a hub without them has
+    no page for the module, so there is nothing to replay or photograph for it."""
+    from training.module_info import read_catalogue
+
+    modules = read_catalogue(modules_dir).modules
+    for walkthrough in walkthroughs:
+        info = modules.get(walkthrough.module or "")
+        if info is not None:
+            walkthrough.requires = walkthrough.requires | frozenset(info.requires)

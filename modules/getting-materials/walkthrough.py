@@ -58,9 +58,9 @@ def _state(run: w.Run) -> dict[str, Any]:
 
 def _minimal_materials(run: w.Run, root: Path) -> str:
     """A materials repository holding this module's exercises, for runs given none."""
-    from training.materials import convert_notebook
-
     import nbformat
+
+    from training.materials import convert_notebook
 
     repo = root / "source"
     (repo / "getting-materials").mkdir(parents=True)
@@ -248,7 +248,7 @@ LINK_IN_JUPYTERLAB = w.Walkthrough(
     w.screenshot(
         "sync-page",
         "nbgitpuller's page while it copies the materials: \"Synchronizing git repository before sending "
-        "you to\" the notebook, and a progress bar",
+        'you to" the notebook, and a progress bar',
         clip=(0, 0, 1280, 260),
         requires=["lab"],
     ),

@@ -40,8 +40,10 @@ def menu(*path: str) -> w.Step:
         page.keyboard.press("Escape")
         run.exact("menuitem", path[0], page.locator("#jp-menu-panel")).click()
         for index, label in enumerate(path[1:], start=1):
-            item = page.locator(".lm-Menu").last.locator(".lm-Menu-item").filter(
-                has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(label)}$"))
+            item = (
+                page.locator(".lm-Menu")
+                .last.locator(".lm-Menu-item")
+                .filter(has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(rf"^{re.escape(label)}$")))
             )
             assert item.count() == 1, f"the menu {' > '.join(path[:index])} has {item.count()} items {label!r}"
             if index < len(path) - 1:
@@ -112,7 +114,9 @@ def _rename_to(name: str) -> Callable[[w.Run], None]:
         field = dialog.locator("input").first
         field.fill(name)
         dialog.locator(".jp-Dialog-footer button", has_text=re.compile(r"^\s*Rename\s*$")).click()
-        run.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=name).wait_for()
+        run.page.locator(
+            ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=name
+        ).wait_for()
 
     return action
 
@@ -136,9 +140,9 @@ def _close_current_tab(run: w.Run) -> None:
     tab = run.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
     label = tab.locator(".lm-TabBar-tabLabel").inner_text()
     tab.locator(".lm-TabBar-tabCloseIcon").click()
-    run.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tabLabel", has_text=re.compile(rf"^{re.escape(label)}$")).wait_for(
-        state="detached"
-    )
+    run.page.locator(
+        ".lm-DockPanel-tabBar .lm-TabBar-tabLabel", has_text=re.compile(rf"^{re.escape(label)}$")
+    ).wait_for(state="detached")
     assert run.page.locator(".jp-Dialog").count() == 0, f"closing {label} asked something"
 
 
@@ -230,7 +234,9 @@ def _command_palette(query: str) -> Callable[[w.Run], None]:
 def _open_from_file_browser(name: str) -> Callable[[w.Run], None]:
     def action(run: w.Run) -> None:
         run.page.locator(".jp-DirListing-item", has_text=name).first.dblclick()
-        run.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=name).wait_for()
+        run.page.locator(
+            ".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel", has_text=name
+        ).wait_for()
 
     return action
 
@@ -284,7 +290,9 @@ PYTHON = w.Walkthrough(
     w.do(f"rename the notebook to {NOTEBOOK}", _rename_to(NOTEBOOK), labels=["Rename File", "Rename"]),
     w.do("a Markdown cell with a heading", _markdown_cell("# My first notebook")),
     w.do("run a code cell", _run_cell("x = 6 * 7\nx", "42")),
-    w.do("run a second code cell", _run_cell("import platform\nprint('Python', platform.python_version())", "Python 3")),
+    w.do(
+        "run a second code cell", _run_cell("import platform\nprint('Python', platform.python_version())", "Python 3")
+    ),
     w.screenshot(
         "notebook",
         "A notebook in JupyterLab: a heading, two code cells with their outputs, the notebook toolbar, "
@@ -299,9 +307,15 @@ PYTHON = w.Walkthrough(
         hub_dependent=False,
         blur=False,
     ),
-    w.do("start a cell that runs for a minute", _run_cell("import time\nfor second in range(60):\n    time.sleep(1)", wait=False)),
+    w.do(
+        "start a cell that runs for a minute",
+        _run_cell("import time\nfor second in range(60):\n    time.sleep(1)", wait=False),
+    ),
     menu("Kernel", "Interrupt Kernel"),
-    w.do("the cell stops with KeyboardInterrupt", lambda run: _panel(run).get_by_text("KeyboardInterrupt").first.wait_for()),
+    w.do(
+        "the cell stops with KeyboardInterrupt",
+        lambda run: _panel(run).get_by_text("KeyboardInterrupt").first.wait_for(),
+    ),
     w.do("the kernel is idle again", _kernel_idle("Python 3 (ipykernel)")),
     menu("Kernel", "Restart Kernel…"),
     w.do(
@@ -347,7 +361,11 @@ PYTHON = w.Walkthrough(
         "The Running Terminals and Kernels panel after closing both tabs: under Kernels, the kernel of "
         "first-steps.ipynb is still running; under Terminals, terminals/1 is too",
     ),
-    w.do("Kernels: Shut Down the kernel of the closed notebook", _shut_down_kernel_of(NOTEBOOK), labels=["Kernels", "Shut Down"]),
+    w.do(
+        "Kernels: Shut Down the kernel of the closed notebook",
+        _shut_down_kernel_of(NOTEBOOK),
+        labels=["Kernels", "Shut Down"],
+    ),
     w.do("no kernel is left", _kernels_running(0)),
     w.open_file_browser(),
     w.do(f"open {NOTEBOOK} again from the File Browser", _open_from_file_browser(NOTEBOOK)),
