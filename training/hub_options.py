@@ -330,7 +330,7 @@ def table_cells(row: ProfileSummary) -> tuple[str, str, str, list[str], str]:
     return (
         row.name + (" (default)" if row.default else ""),
         row.description or "Not described in the hub's configuration",
-        ", ".join(row.options) or "None",
+        ", ".join(row.options) or "No options to choose",
         list(row.resources) or ["Not stated in the hub's configuration"],
         f"Members of {join_names(row.restricted_to)}" if row.restricted_to else "Everyone who can log in",
     )
