@@ -41,16 +41,20 @@ class S3Server:
             "AWS_EC2_METADATA_DISABLED": "true",  # never ask a cloud metadata address for credentials
         }
 
-    def create_bucket(self, name: str) -> None:
+    def client(self):  # type: ignore[no-untyped-def]
+        """A boto3 S3 client for this server, with the dummy credentials it accepts."""
         import boto3
 
-        client = boto3.client(
+        return boto3.client(
             "s3",
             endpoint_url=self.endpoint,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
             region_name="us-east-1",
         )
+
+    def create_bucket(self, name: str) -> None:
+        client = self.client()
         existing = {b["Name"] for b in client.list_buckets().get("Buckets", [])}
         if name not in existing:
             client.create_bucket(Bucket=name)
@@ -58,30 +62,14 @@ class S3Server:
     def create_public_bucket(self, name: str, folder: Path) -> None:
         """A bucket anyone may read without credentials (like a cloud's open-data buckets), filled
         with the files under ``folder`` (keys are their paths relative to it)."""
-        import boto3
-
-        client = boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            region_name="us-east-1",
-        )
+        client = self.client()
         client.create_bucket(Bucket=name, ACL="public-read")
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             key = path.relative_to(folder).as_posix()
             client.put_object(Bucket=name, Key=key, Body=path.read_bytes(), ACL="public-read")
 
     def list_keys(self, bucket: str, prefix: str = "") -> list[str]:
-        import boto3
-
-        client = boto3.client(
-            "s3",
-            endpoint_url=self.endpoint,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-            region_name="us-east-1",
-        )
+        client = self.client()
         pages = client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
         return [item["Key"] for page in pages for item in page.get("Contents", [])]
 
