@@ -50,11 +50,7 @@ NO_RSTUDIO = "RStudio is not installed in the replica"
 
 WALKTHROUGH = w.Walkthrough(
     "Git in the terminal: your name, clone, commit, push",
-    w.open_hub(),
-    w.log_in(),
-    w.choose_profile(),
-    w.start(),
-    w.wait_for_lab(),
+    *w.into_jupyterlab(),
     w.open_terminal(),
     w.run_in_terminal('git config --global user.name "Ada Lovelace"'),
     w.run_in_terminal('git config --global user.email "ada@users.noreply.github.com"'),

@@ -89,11 +89,7 @@ def _rstudio_not_replayed(run: w.Run) -> None:
 
 WALKTHROUGH = w.Walkthrough(
     "A missing package, the kernels and the Restart Kernel dialog",
-    w.open_hub(),
-    w.log_in(),
-    w.choose_profile(),
-    w.start(),
-    w.wait_for_lab(),
+    *w.into_jupyterlab(),
     w.screenshot(
         "launcher-kernels",
         "The Notebook section of JupyterLab's Launcher: one card for each kernel the image offers",

@@ -273,11 +273,7 @@ def _notebook_interface_not_replayed(run: w.Run) -> None:
 
 PYTHON = w.Walkthrough(
     "Tour JupyterLab with a Python notebook, a terminal and the Running panel",
-    w.open_hub(),
-    w.log_in(),
-    w.choose_profile(),
-    w.start(),
-    w.wait_for_lab(),
+    *w.into_jupyterlab(),
     w.open_file_browser(),
     w.screenshot(
         "launcher",
@@ -388,11 +384,7 @@ PYTHON = w.Walkthrough(
 
 R = w.Walkthrough(
     "Run an R notebook in JupyterLab",
-    w.open_hub(),
-    w.log_in(),
-    w.choose_profile(),
-    w.start(),
-    w.wait_for_lab(),
+    *w.into_jupyterlab(),
     w.launcher("R", "Notebook"),
     w.do("the R kernel starts: R | Idle in the status bar", _kernel_idle("R")),
     menu("File", "Rename Notebook…"),

@@ -48,11 +48,7 @@ def _rstudio_not_replayed(run: w.Run) -> None:
 
 FROM_JUPYTERLAB = w.Walkthrough(
     "Stop your server from JupyterLab",
-    w.open_hub(),
-    w.log_in(),
-    w.choose_profile(),
-    w.start(),
-    w.wait_for_lab(),
+    *w.into_jupyterlab(),
     w.open_menu("File"),
     w.screenshot(
         "file-menu",

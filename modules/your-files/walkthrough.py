@@ -127,11 +127,7 @@ def rstudio_step(title: str, *labels: str) -> w.Step:
 
 WALKTHROUGH = w.Walkthrough(
     "Upload, download and check your usage",
-    w.open_hub(),
-    w.log_in(),
-    w.choose_profile(),
-    w.start(),
-    w.wait_for_lab(),
+    *w.into_jupyterlab(),
     w.open_file_browser(),
     w.screenshot(
         "upload-button",
