@@ -14,6 +14,17 @@ nox.options.reuse_existing_virtualenvs = True
 ROOT = Path(__file__).parent
 
 
+def hub_first(posargs: list[str]) -> list[str]:
+    """``--hub FILE`` (nox style) becomes the command's positional HUB_YAML; other arguments follow."""
+    args = list(posargs)
+    if "--hub" not in args:
+        return args
+    index = args.index("--hub")
+    hub = args[index + 1]
+    del args[index : index + 2]
+    return [hub, *args]
+
+
 @nox.session(default=True)
 def docs(session: nox.Session) -> None:
     """Build the site: ``nox -s docs [-- --hub HUB.yaml] [--workshop WORKSHOP.yaml] [--live]``.
@@ -21,20 +32,14 @@ def docs(session: nox.Session) -> None:
     Output: _build/<hub-id>/html; with ``--workshop`` (only that workshop's pages and modules)
     _build/<hub-id>-<workshop-slug>/html. ``--workshop`` is passed on to ``hub-training build``.
     """
-    args = list(session.posargs)
-    session.install("-e", ".[live]")
-    hub = []
-    if "--hub" in args:
-        index = args.index("--hub")
-        hub = [args[index + 1]]
-        del args[index : index + 2]
-    session.run("hub-training", "build", *hub, *args)
+    session.install("-e", ".")
+    session.run("hub-training", "build", *hub_first(session.posargs))
 
 
 @nox.session(default=False)
 def tests(session: nox.Session) -> None:
     """Run the whole test suite (real hub and browser included): ``nox -s tests [-- pytest args]``."""
-    session.install("-e", ".[test,live]")
+    session.install("-e", ".[test]")
     session.run("pytest", *session.posargs)
 
 
@@ -46,14 +51,8 @@ def screenshots(session: nox.Session) -> None:
     beside the hub file, which ``hub-training build HUB_YAML`` uses. Images that only antialiasing
     changed are left untouched, so a re-run shows only real UI changes in ``git status``.
     """
-    args = list(session.posargs)
     session.install("-e", ".[test]")
-    hub = []
-    if "--hub" in args:
-        index = args.index("--hub")
-        hub = [args[index + 1]]
-        del args[index : index + 2]
-    session.run("hub-training", "screenshots", *hub, *args)
+    session.run("hub-training", "screenshots", *hub_first(session.posargs))
 
 
 @nox.session(default=False)

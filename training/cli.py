@@ -47,7 +47,7 @@ def screenshots_dir_for(hub_file: Path | None, hub: HubProfile) -> Path | None:
 
 
 def sphinx_arguments(hub_file: Path | None, out: Path, extra: Sequence[str] = ()) -> list[str]:
-    """Arguments for sphinx-build (or sphinx-autobuild) that build the site for one hub."""
+    """Arguments for sphinx-build (and the live server) that build the site for one hub."""
     doctrees = out.parent / "doctrees"
     args = ["-b", "html", *SPHINX_FLAGS, "-d", str(doctrees)]
     if hub_file is not None:
