@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -15,6 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 HUBS = Path(__file__).resolve().parent / "hubs"
 SITES = Path(__file__).resolve().parent / "sites"
 DEMO_HUB = ROOT / "training" / "hubs" / "demo.yaml"
+
+# Tests read what builds print as plain text. CI machines set CI=true, which makes Sphinx colour
+# its output even into a pipe; NO_COLOR wins over that (and over FORCE_COLOR) in every subprocess.
+os.environ["NO_COLOR"] = "1"
 
 
 @dataclass
