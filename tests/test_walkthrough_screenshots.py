@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from training import screenshots
-from training.walkthrough import discover
+from training.walkthrough import discover, trim_empty_bottom
 
 from .conftest import HUBS, report_gate
 
@@ -57,6 +57,19 @@ def test_optimise_png_stays_within_budget_and_keeps_small_images_lossless() -> N
     out = io.BytesIO()
     noisy.save(out, "PNG")
     assert len(screenshots.optimise_png(out.getvalue(), budget=200_000)) < out.tell()
+
+
+def test_trim_cuts_empty_rows_below_the_content_and_keeps_a_margin() -> None:
+    from PIL import Image
+
+    terminal = _png({(x, y): (0, 0, 0) for x in range(3, 30) for y in range(4, 9)}, size=(100, 200))
+    trimmed = Image.open(io.BytesIO(trim_empty_bottom(terminal, margin=5)))
+    assert trimmed.size == (100, 9 + 5)
+    assert trimmed.getpixel((3, 8)) == (0, 0, 0)  # the content is kept
+    blank = _png({})
+    assert trim_empty_bottom(blank) == blank  # nothing to keep: unchanged
+    full = _png({(0, 0): (0, 0, 0), (99, 49): (1, 1, 1)})
+    assert trim_empty_bottom(full, margin=0) == full  # content down to the last row: unchanged
 
 
 def test_image_paths_demo_in_modules_other_hubs_beside_their_file(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ in the :class:`Report`. The same run writes the named screenshots when given som
 from __future__ import annotations
 
 import importlib.util
+import io
 import re
 import tempfile
 import time
@@ -95,6 +96,7 @@ class Shot:
     full_page: bool = False
     hub_dependent: bool = True
     blur: bool = True
+    trim: bool = False
 
 
 @dataclass(frozen=True)
@@ -675,11 +677,13 @@ def screenshot(
     full_page: bool = False,
     hub_dependent: bool = True,
     blur: bool = True,
+    trim: bool = False,
     requires: Iterable[str] = (),
 ) -> Step:
     """Photograph the page (or the ``crop`` region) as ``<name>.png``; ``alt`` says what it shows.
 
     ``hub_dependent=False`` marks pictures that look the same on every hub (a JupyterLab menu).
+    ``trim=True`` cuts the empty rows below the content (a terminal with a few lines of output).
     """
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
         raise ValueError(f"screenshot name {name!r}: use lowercase letters, digits and dashes")
@@ -687,7 +691,7 @@ def screenshot(
         raise ValueError(f"screenshot {name!r} needs alt text that says what it shows")
     if crop and clip:
         raise ValueError(f"screenshot {name!r}: give crop (a selector) or clip (a rectangle), not both")
-    shot = Shot(name, alt.strip(), crop, clip, full_page, hub_dependent, blur)
+    shot = Shot(name, alt.strip(), crop, clip, full_page, hub_dependent, blur, trim)
 
     def action(run: Run) -> None:
         _capture(run, shot)
@@ -730,8 +734,28 @@ def _capture(run: Run, shot: Shot) -> None:
             if again == png:
                 break
             png = again
+    if shot.trim:
+        png = trim_empty_bottom(png)
     run.report.texts[shot.name] = " ".join((target or page.locator("body")).inner_text().split())
     run.report.screenshots[shot.name] = run.save(shot, png, run.walkthrough.module)
+
+
+def trim_empty_bottom(png: bytes, margin: int = 12) -> bytes:
+    """Cut the rows below the last one that differs from the background (the bottom-left pixel),
+    keeping ``margin`` pixels, so a terminal with a few lines is not a picture of mostly nothing."""
+    from PIL import Image, ImageChops
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    background = Image.new("RGB", image.size, image.getpixel((0, image.height - 1)))
+    box = ImageChops.difference(image, background).getbbox()
+    if box is None:
+        return png
+    height = min(image.height, box[3] + margin)
+    if height == image.height:
+        return png
+    out = io.BytesIO()
+    image.crop((0, 0, image.width, height)).save(out, "PNG")
+    return out.getvalue()
 
 
 # --- the registry ----------------------------------------------------------------------------------
