@@ -17,10 +17,10 @@ from playwright.sync_api import Locator, Page, expect
 
 from training.progress import storage_key
 
-STORAGE_KEY = storage_key("demo")  # the test sites are built for the demo hub
-
 from .browser import serve_directory
 from .conftest import SITES, run_sphinx
+
+STORAGE_KEY = storage_key("demo")  # the test sites are built for the demo hub
 
 pytestmark = pytest.mark.browser
 

@@ -271,10 +271,10 @@ def test_language_tabs_follow_the_hub(site_dir: Path) -> None:
         """
     )
     make_site(site_dir, {"welcome": module_text("welcome", body=body)})
-    _, output, out = build(site_dir, HUBS / "gcp-cilogon.yaml")  # Python only
+    _, _output, out = build(site_dir, HUBS / "gcp-cilogon.yaml")  # Python only
     text = (out / "modules" / "welcome" / "index.html").read_text()
     assert "Python steps." in text and "R steps." not in text
-    _, output, out = build(site_dir)  # Python and R
+    _, _output, out = build(site_dir)  # Python and R
     page = BeautifulSoup((out / "modules" / "welcome" / "index.html").read_text(), "html.parser")
     assert [label["data-sync-id"] for label in page.select("label.sd-tab-label")] == ["python", "r"]
 

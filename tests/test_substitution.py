@@ -92,7 +92,7 @@ def test_unknown_key_is_an_error_at_file_and_line(tmp_path: Path) -> None:
 
 
 def test_unset_value_is_an_error(tmp_path: Path) -> None:
-    text, problems = substitute("a\n{{ hub.storage.persistent.retention_days }}\n", load_hub_profile().values())
+    _text, problems = substitute("a\n{{ hub.storage.persistent.retention_days }}\n", load_hub_profile().values())
     assert [(p.key, p.line, p.reason) for p in problems] == [
         ("storage.persistent.retention_days", 2, "is not set for this hub")
     ]

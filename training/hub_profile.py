@@ -211,7 +211,7 @@ class Materials(StrictModel):
     @field_validator("repo")
     @classmethod
     def _repo_url(cls, value: str) -> str:
-        if value.startswith("file://") or value.startswith("/"):
+        if value.startswith(("file://", "/")):
             return value.rstrip("/")
         return _check_web_url(value)
 

@@ -129,7 +129,7 @@ class GeneratedMarkdown(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         container = nodes.container(classes=["training-generated"])
-        source, line = self.get_source_info()
+        source, _line = self.get_source_info()
         content = StringList(self.markdown().splitlines(), source=source)
         self.state.nested_parse(content, self.content_offset, container, match_titles=True)
         return container.children

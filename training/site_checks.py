@@ -67,9 +67,13 @@ def check_links(site: Path) -> SiteReport:
             if not target.is_file():
                 problems.append(f"{page.relative_to(site)}: <{tag}> {url}: no such file")
                 continue
-            if parts.fragment and tag == "a" and target.suffix == ".html":
-                if unquote(parts.fragment) not in _ids(target, ids):
-                    problems.append(f"{page.relative_to(site)}: {url}: no element with id {parts.fragment!r}")
+            if (
+                parts.fragment
+                and tag == "a"
+                and target.suffix == ".html"
+                and unquote(parts.fragment) not in _ids(target, ids)
+            ):
+                problems.append(f"{page.relative_to(site)}: {url}: no element with id {parts.fragment!r}")
     return SiteReport(len(pages), checked, problems)
 
 

@@ -429,11 +429,11 @@ def wait_for_lab() -> Step:
     return Step("wait for JupyterLab", action, frozenset({"lab"}))
 
 
-
 def into_jupyterlab() -> tuple[Step, ...]:
     """The opening most walkthroughs share: open the hub, log in, take the default profile, start,
     wait for JupyterLab. Use as ``w.Walkthrough("title", *w.into_jupyterlab(), ...)``."""
     return (open_hub(), log_in(), choose_profile(), start(), wait_for_lab())
+
 
 def open_file_browser() -> Step:
     """Show the File Browser in JupyterLab's left sidebar (the folder icon)."""

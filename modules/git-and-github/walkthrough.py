@@ -29,9 +29,7 @@ FIXED_THREADS = {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "pack.threads", "G
 #: ``git push`` prints its transfer rate (bytes per elapsed millisecond): a frozen clock
 #: (Debian's libfaketime) makes it the same in every run. Without the library the rate may vary.
 FAKETIME_LIBRARY = next(iter(sorted(Path("/usr/lib").glob("*/faketime/libfaketime.so.1"))), None)
-FROZEN_CLOCK = (
-    {"LD_PRELOAD": str(FAKETIME_LIBRARY), "FAKETIME": "2026-01-15 10:00:00"} if FAKETIME_LIBRARY else {}
-)
+FROZEN_CLOCK = {"LD_PRELOAD": str(FAKETIME_LIBRARY), "FAKETIME": "2026-01-15 10:00:00"} if FAKETIME_LIBRARY else {}
 STEADY_GIT = " ".join(f"{key}='{value}'" for key, value in {**FIXED_DATES, **FIXED_THREADS}.items())
 FROZEN_GIT = " ".join(f"{key}='{value}'" for key, value in FROZEN_CLOCK.items())
 
@@ -69,7 +67,7 @@ WALKTHROUGH = w.Walkthrough(
     w.open_terminal(),
     # Not taught: a steady clock and thread count, so the picture is the same in every run.
     w.run_in_terminal(f"export {STEADY_GIT}"),
-    *([w.run_in_terminal(f"alias git=\"{FROZEN_GIT} git\"")] if FROZEN_GIT else []),
+    *([w.run_in_terminal(f'alias git="{FROZEN_GIT} git"')] if FROZEN_GIT else []),
     w.do("GitHub's part: a repository with a README", _create_practice_remote),
     w.run_in_terminal("mkdir -p ~/projects && cd ~/projects"),
     w.run_in_terminal(f"git clone file://{REMOTE}", expect="Cloning into 'my-analysis'"),
