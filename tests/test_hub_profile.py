@@ -40,6 +40,7 @@ def changed(**changes: object) -> dict:
 BAD_FILES = [
     pytest.param(changed(name=None), "name", "required key is missing", id="missing-required"),
     pytest.param(changed(login__provider=None), "login.provider", "required key is missing", id="missing-nested"),
+    # codespell:ignore-next-line  (the typo is the test)
     pytest.param(changed(suport={"name": "x"}), "suport", "did you mean 'support'", id="unknown-top-key"),
     pytest.param(
         changed(server__idle_timout_minutes=5), "server.idle_timout_minutes", "did you mean", id="unknown-nested"
