@@ -22,6 +22,35 @@ LABELS = {
 }
 
 
+#: Why a target is missed, written after reading the profile; shown only while it is missed.
+REASONS = {
+    "cold_vs_baseline": "",
+    "cold_below_jupyter_book": "",
+    "edit_vs_cold": "",
+    "live_seconds": "",
+    "sixteen_vs_one": "",
+    "page_bytes_vs_default": "",
+}
+
+
+def missed_targets(data: dict[str, Any]) -> list[str]:
+    """One line per missed target: by how much, and why."""
+    lines = []
+    for key, (label, target) in LABELS.items():
+        entry = data["targets"].get(key, {})
+        if entry.get("met") is not False:
+            continue
+        value, limit = entry.get("value"), entry.get("target")
+        if value is None or not limit:
+            lines.append(f"- **{label}**: not measured in this run. {REASONS.get(key, '')}".rstrip())
+            continue
+        over = (value / limit - 1) * 100
+        lines.append(
+            f"- **{label}**: {_number(value)} against {target}, {over:.0f} % over. {REASONS.get(key, '')}".rstrip()
+        )
+    return lines
+
+
 def _number(value: Any, unit: str = "") -> str:
     if value is None:
         return "not measured"
@@ -40,6 +69,9 @@ def results_markdown(data: dict[str, Any]) -> str:
         entry = data["targets"].get(key, {})
         met = {True: "yes", False: "**no**"}.get(entry.get("met"), "?")
         lines.append(f"| {label} | {_number(entry.get('value'))} | {target} | {met} |")
+    missed = missed_targets(data)
+    if missed:
+        lines += ["", "Targets missed in this run:", "", *missed]
     lines += ["", "| Measurement | Seconds (median) |", "|---|---|"]
     for key, label in [
         ("cold_build", "Cold build, this site"),
