@@ -11,6 +11,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from training.reference import GeneratedMarkdown
+from training.warnings import TrainingWarning, warn
 
 LABELS = {
     "cold_vs_baseline": ("Cold build vs plain Sphinx + myst-parser + book theme", "≤ 1.1 ×"),
@@ -154,13 +155,23 @@ class BenchResults(GeneratedMarkdown):
             paragraph = nodes.paragraph(text="No measurements yet: run nox -s bench.")
             return [paragraph]
         self.env.note_dependency(str(path))
-        data = json.loads(path.read_text(encoding="utf-8"))
-        self._data = data
-        chart = nodes.raw("", f'<figure class="training-bench-figure">{chart_svg(data)}</figure>', format="html")
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            self._markdown = results_markdown(data)
+            svg = chart_svg(data)
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            problem = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+            warn(
+                f"cannot show {path} ({problem}); run 'nox -s bench' to measure again",
+                TrainingWarning.benchmarks,
+                self.get_location(),
+            )
+            return [nodes.paragraph(text="The benchmark results cannot be read: run nox -s bench.")]
+        chart = nodes.raw("", f'<figure class="training-bench-figure">{svg}</figure>', format="html")
         return [chart, *super().run()]
 
     def markdown(self) -> str:
-        return results_markdown(self._data)
+        return self._markdown
 
 
 def setup_bench_page(app: Sphinx) -> None:

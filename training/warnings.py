@@ -24,6 +24,7 @@ class TrainingWarning(Enum):
     directive = "A directive of ours got a wrong argument or option."
     screenshot = "A screenshot is missing or has no alt text."
     content_lint = "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels."
+    benchmarks = "docs/benchmarks/results.json is not JSON or lacks a measurement the benchmark page shows."
     workshop = (
         "A workshop file lists modules out of order, a module the hub lacks, one without timing, or a profile "
         "or interface the hub does not have; or its handout does not print on one page."
