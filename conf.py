@@ -28,6 +28,14 @@ source_suffix = {".md": "markdown"}
 # Only these are site content; everything else in the repository root (tests, caches, README) is not.
 include_patterns = ["index.md", "docs/**", "modules/**"]
 exclude_patterns = [
+    # Folders Sphinx would otherwise walk file by file (caches, virtual environments, build output).
+    ".*",
+    "_build",
+    "tests",
+    "training",
+    "*.egg-info",
+    "node_modules",
+    "venv",
     "**/.ipynb_checkpoints",
     "**/.hub-training",
     "modules/_template",

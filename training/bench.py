@@ -180,7 +180,7 @@ def page_weight(site: Path, page: str) -> dict[str, int]:
             context = browser.new_context()
             tab = context.new_page()
             responses = []
-            tab.on("response", responses.append)
+            tab.on("response", lambda response: responses.append(response))
             tab.goto(f"http://127.0.0.1:{server.server_address[1]}/{page}")
             tab.wait_for_load_state("networkidle")
             for response in responses:

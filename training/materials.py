@@ -22,15 +22,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import jupytext
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from training.hub_profile import HubProfile
 from training.hub_values import escape_markdown, substitute
 from training.module_info import available, read_catalogue
 from training.nbgitpuller import INTERFACE_NAMES, LINK_INTERFACES, clone_dir, nbgitpuller_url, pull_all_url
+
+if TYPE_CHECKING:
+    import nbformat
 
 EXERCISES = "exercises"
 DATA = "data"
@@ -196,6 +196,8 @@ def convert_notebook(source: Path, values: dict[str, Any], target: str) -> tuple
     """A jupytext MyST exercise as a notebook: hub values filled in, no outputs, stable cell ids."""
     text, unknown = substitute(source.read_text(encoding="utf-8"), values)
     problems = [f"{_shown(source)}:{u.line}: {{{{ hub.{u.key} }}}} {u.reason}" for u in unknown]
+    import jupytext  # imported here: nbformat's import costs about a second of every site build
+
     notebook = jupytext.reads(text, fmt="md:myst")
     if not notebook.metadata.get("kernelspec"):
         problems.append(f"{_shown(source)}:1: no kernelspec in the front matter; learners would be asked for a kernel")
@@ -300,6 +302,8 @@ def write_materials(hub: HubProfile, modules_dir: Path, out: Path) -> list[Mater
         raise MaterialsError(["git is not installed; install git and run the command again"])
     check_branch(hub.materials.branch)
     files = materials_files(modules_dir, excluded_modules(modules_dir, hub.features))
+    import nbformat
+
     values = hub.values()
     notebooks: dict[str, nbformat.NotebookNode] = {}
     problems: list[str] = []
