@@ -52,6 +52,9 @@ suppress_warnings: list[str] = []
 html_theme = "sphinx_book_theme"
 html_title = "Hub Training"
 html_static_path: list[str] = []
+# A list of our own: Sphinx's default list is shared by every build in one process (the live server),
+# and the themes append to it on each build.
+templates_path: list[str] = []
 html_theme_options = {
     "show_toc_level": 2,
     # Only the current section's pages in the sidebar: much faster builds on big sites, and no
@@ -61,6 +64,10 @@ html_theme_options = {
     "use_fullscreen_button": False,
 }
 html_show_sourcelink = False
+# The themes' own defaults, set here so that they do not change the configuration after it was read
+# (which made every rebuild rewrite every page).
+html_permalinks_icon = "#"
+html_sourcelink_suffix = ""
 html_copy_source = False
 # Without a default mode, pydata-sphinx-theme logs "Got invalid theme mode" on a first visit.
 html_context = {"default_mode": "auto"}

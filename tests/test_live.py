@@ -21,7 +21,8 @@ def test_snapshot_watches_sources_and_ignores_build_output(tmp_path: Path) -> No
 
 
 def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
-    source, out = tmp_path / "page.md", tmp_path / "out"
+    source, out = tmp_path / "src" / "page.md", tmp_path / "out"  # as _build: output is not watched
+    source.parent.mkdir()
     out.mkdir()
     source.write_text("first")
     builds: list[str] = []
@@ -35,7 +36,7 @@ def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
     port = free_port()
     thread = threading.Thread(
         target=serve_live,
-        args=(build, out, [tmp_path]),
+        args=(build, out, [source.parent]),
         kwargs={"port": port, "interval": 0.05, "log": lambda _: None},
         daemon=True,
     )
@@ -59,3 +60,34 @@ def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
         time.sleep(0.05)
     assert urllib.request.urlopen(url + "__build").read() != first_build  # open pages reload
     assert builds == ["first", "second"]
+
+
+def test_a_save_during_a_build_is_not_lost(tmp_path: Path) -> None:
+    """The maintainer saves while the first build runs: the server must build again, not miss it."""
+    source, out = tmp_path / "src" / "page.md", tmp_path / "out"
+    source.parent.mkdir()
+    out.mkdir()
+    source.write_text("first")
+    builds: list[str] = []
+
+    def build() -> int:
+        text = source.read_text()
+        if not builds:  # save while the first build runs
+            time.sleep(0.05)  # mtimes must differ
+            source.write_text("saved during the build")
+        (out / "index.html").write_text(f"<p>{text}</p>")
+        builds.append(text)
+        return 0
+
+    port = free_port()
+    threading.Thread(
+        target=serve_live,
+        args=(build, out, [source.parent]),
+        kwargs={"port": port, "interval": 0.05, "log": lambda _: None},
+        daemon=True,
+    ).start()
+    deadline = time.monotonic() + 10
+    while builds[-1:] != ["saved during the build"]:
+        assert time.monotonic() < deadline, builds
+        time.sleep(0.05)
+    assert builds == ["first", "saved during the build"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 import yaml
 
 from training.cli import default_output
+from training.handout_pdf import pdf_page_count
 from training.hub_profile import load_hub_profile
 from training.module_info import ModuleInfo, read_catalogue
 from training.nbgitpuller import pull_all_url
@@ -27,7 +29,6 @@ from training.workshop import (
     with_prerequisites,
 )
 from training.workshop_pages import WorkshopPage, agenda_page, guide_page, handout_page, login_steps
-from training.workshops import pdf_page_count
 
 from .conftest import HUBS, ROOT, run_cli
 
@@ -334,3 +335,22 @@ def test_pdf_page_count() -> None:
     )
     assert pdf_page_count(one) == 1
     assert pdf_page_count(one + b"\n4 0 obj <</Type/Page>>") == 2
+
+
+def test_handout_is_printed_again_only_when_its_html_changed(tmp_path: Path) -> None:
+    from training.handout_pdf import HandoutPrint
+
+    html = tmp_path / "handout.html"
+    html.write_text("<h1>Agenda</h1>")
+    html.with_suffix(".pdf").write_bytes(b"%PDF printed earlier")
+    digest = hashlib.sha256(html.read_bytes()).hexdigest()
+    stamps = {"first-steps": {"sha256": digest, "pages": 2}}
+    # /bin/false as the browser: any attempt to print fails, so success means "not printed".
+    same = HandoutPrint("first-steps", html, "/bin/false")
+    same.run(stamps)
+    assert same.reused and same.error is None
+    assert same.pages == 2  # the stamp keeps the page count, so a two-page warning repeats
+    html.write_text("<h1>Agenda, changed</h1>")
+    changed = HandoutPrint("first-steps", html, "/bin/false")
+    changed.run(stamps)
+    assert not changed.reused and changed.error is not None  # it tried to print

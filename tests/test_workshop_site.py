@@ -17,10 +17,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
+from training.handout_pdf import pdf_page_count
 from training.hub_profile import load_hub_profile
 from training.module_info import available, read_catalogue
 from training.workshop import load_workshop, materials_link, with_prerequisites
-from training.workshops import chromium_path, pdf_page_count
+from training.workshops import chromium_path
 
 from .conftest import ROOT, SITES, BuiltSite, run_cli, run_sphinx
 

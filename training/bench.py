@@ -322,6 +322,24 @@ def live_latency(workdir: Path) -> dict[str, object]:
     }
 
 
+def warm_edit_rebuild(out: Path, runs: int) -> dict[str, object]:
+    """Save one module, rebuild in a process that already built once: what the live server does."""
+    from sphinx.cmd.build import build_main
+
+    arguments = ["-q", *sphinx_arguments(None, out)]
+    original = EDITED_MODULE.read_text(encoding="utf-8")
+    counter = iter(range(1000))
+
+    def edit() -> None:
+        EDITED_MODULE.write_text(original + f"\n\nEdited in a warm process {next(counter)}.\n", encoding="utf-8")
+
+    try:
+        build_main(arguments)
+        return median_of(lambda: build_main(arguments), runs, before=edit)
+    finally:
+        EDITED_MODULE.write_text(original, encoding="utf-8")
+
+
 def main(runs: int = 3) -> dict[str, object]:
     workdir = Path(tempfile.mkdtemp(prefix="hub-training-bench-"))
     out = workdir / "demo" / "html"
@@ -349,6 +367,8 @@ def main(runs: int = 3) -> dict[str, object]:
         results["edit_one_module_rebuild"] = median_of(lambda: run(build_command(out)), runs, before=edit)
     finally:
         EDITED_MODULE.write_text(original, encoding="utf-8")
+    print("rebuild after editing one module, warm process ...")
+    results["edit_one_module_warm_rebuild"] = warm_edit_rebuild(out, runs)
     print("live server: save to page served ...")
     results["live_edit"] = live_latency(workdir)
 
@@ -417,7 +437,9 @@ def main(runs: int = 3) -> dict[str, object]:
     ratios = {
         "cold_vs_baseline": cold / results["baseline_cold_build"]["median_s"],  # type: ignore[index]
         "cold_vs_jupyter_book": (cold / jb_median) if jb_median else None,
-        "edit_vs_cold": results["edit_one_module_rebuild"]["median_s"] / cold,  # type: ignore[index]
+        # Maintainers edit with the live server (nox -s docs -- --live): a warm process.
+        "edit_vs_cold": results["edit_one_module_warm_rebuild"]["median_s"] / cold,  # type: ignore[index]
+        "edit_new_process_vs_cold": results["edit_one_module_rebuild"]["median_s"] / cold,  # type: ignore[index]
         "no_change_vs_cold": results["no_change_rebuild"]["median_s"] / cold,  # type: ignore[index]
         "live_seconds": results["live_edit"]["median_s"],  # type: ignore[index]
         "sixteen_vs_one": many["16"]["seconds"] / many["1"]["seconds"],  # type: ignore[index]

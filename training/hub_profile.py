@@ -465,7 +465,12 @@ def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
     return f"{path}: {where}: invalid YAML: {problem}; expected a YAML mapping of keys to values"
 
 
-class _Loader(yaml.SafeLoader):
+#: libyaml's safe loader when PyYAML has it (about ten times faster: every build reads dozens of
+#: YAML blocks), else the pure-Python one. Both are safe loaders.
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(SAFE_LOADER):  # type: ignore[misc,valid-type]
     """Safe loading, but dates stay text: the models parse them, so a bad date is a clean error, not a crash."""
 
 

@@ -102,12 +102,13 @@ def serve_live(
 ) -> None:
     """Build, serve ``out`` on 127.0.0.1:``port``, rebuild when a watched file changes (Ctrl+C stops)."""
     state = LiveState()
+    # Snapshots are taken before each build: a save during a build starts the next one, never lost.
+    seen = snapshot(watch)
     build()
     state.build += 1
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), _handler(out, state))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     log(f"Serving {out} at http://127.0.0.1:{server.server_address[1]}/ — rebuilding on every save (Ctrl+C stops)")
-    seen = snapshot(watch)
     try:
         while True:
             time.sleep(interval)
@@ -122,7 +123,7 @@ def serve_live(
                     status = int(exc.code or 1)
                 state.build += 1
                 log(f"Rebuilt in {time.monotonic() - started:.1f} s" + ("" if status == 0 else " (with warnings)"))
-                seen = snapshot(watch)
+                seen = now
     except KeyboardInterrupt:
         pass
     finally:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from training.hub_profile import FEATURES, feature_names
+from training.hub_profile import FEATURES, SAFE_LOADER, feature_names
 
 MODULE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
@@ -121,8 +121,8 @@ def read_module(path: Path, catalogue: Catalogue) -> None:
         return
     yaml_text, offset = found
     try:
-        root = yaml.compose(yaml_text)
-        data = yaml.safe_load(yaml_text) or {}
+        root = yaml.compose(yaml_text, Loader=SAFE_LOADER)
+        data = yaml.load(yaml_text, Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + offset if mark else 1

@@ -24,6 +24,7 @@ import yaml
 from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from training.hub_profile import (
+    SAFE_LOADER,
     SLUG_PATTERN,
     HubFileError,
     HubProfile,
@@ -209,7 +210,7 @@ def load_workshop(path: str | Path) -> LoadedWorkshop:
         data = read_yaml_mapping(path, "workshop file")
     except HubFileError as exc:
         raise WorkshopFileError(exc.problems) from None
-    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    root = yaml.compose(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     lines = _key_lines(root, 1) if root is not None else {}
     try:
         workshop = Workshop.model_validate(data)

@@ -23,7 +23,6 @@ import os
 import posixpath
 import re
 import shutil
-import subprocess
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +39,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from training.assets import add_asset
 from training.config import ConfigValue, hub_of
+from training.handout_pdf import HandoutPrint, HandoutPrinter, report
 from training.hub_profile import HubFileError, HubProfile, load_hub_profile
 from training.hub_values import escape_markdown
 from training.instructor import _registry as instructor_notes
@@ -566,53 +566,46 @@ def _page_assets(app: Sphinx, pagename: str, templatename: str, context: dict[st
         app.add_js_file("link-generator.js", defer="defer")
 
 
-def print_pdf(browser: str, html: Path, pdf: Path) -> None:
-    """Print a built page to PDF with headless Chromium (its own profile: other Chromiums may run)."""
-    with tempfile.TemporaryDirectory(prefix="hub-training-chromium-") as profile:
-        subprocess.run(
-            [
-                browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                "--disable-background-networking", "--disable-component-update", "--no-first-run",
-                f"--user-data-dir={profile}", f"--print-to-pdf={pdf}", html.as_uri(),
-            ],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
-    if not pdf.is_file() or pdf.stat().st_size == 0:
-        raise RuntimeError("Chromium wrote no PDF")
+#: The handout printer of each running build (keyed by the Sphinx application).
+_PRINTERS: dict[int, HandoutPrinter] = {}
 
 
-def pdf_page_count(data: bytes) -> int:
-    """Pages in a PDF: Chromium writes one uncompressed ``/Type /Page`` dictionary per page."""
-    return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
-
-
-def _print_handouts(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.name != "html" or not app.config.training_workshop_pdf:
-        return
-    pages = workshop_pages(app)
-    if not pages:
+def _start_printing(app: Sphinx) -> None:
+    """At the start of writing: the handouts this build prints, if it prints PDFs at all."""
+    _PRINTERS.pop(id(app), None)
+    if app.builder.name != "html" or not app.config.training_workshop_pdf:
         return
     browser = chromium_path()
     if browser is None:
-        logger.info("Skipped the handout PDF: Chromium is not installed (Debian: apt-get install chromium).")
+        if workshop_pages(app):
+            logger.info("Skipped the handout PDF: Chromium is not installed (Debian: apt-get install chromium).")
         return
-    for entry in app.config.training_workshops_data:
-        slug = entry["workshop"]["slug"]
-        html = Path(app.outdir) / f"{docname_of(app, slug, 'handout')}.html"
-        pdf = html.with_suffix(".pdf")
-        try:
-            print_pdf(browser, html, pdf)
-        except (OSError, subprocess.SubprocessError, RuntimeError) as exc:
-            warn(f"could not print the handout to PDF with {browser}: {exc}", TrainingWarning.workshop, entry["file"])
-            continue
-        count = pdf_page_count(pdf.read_bytes())
-        if count != 1:
-            warn(
-                f"the handout of {slug!r} prints on {count} pages; expected one: shorten the agenda or the titles",
-                TrainingWarning.workshop,
-                f"{entry['file']}:{entry['lines'].get('items', 1)}",
-            )
-        logger.info(f"Printed the handout of {slug!r} to {pdf}")
+    handouts = {
+        docname_of(app, entry["workshop"]["slug"], "handout"): HandoutPrint(
+            entry["workshop"]["slug"],
+            Path(app.outdir) / f"{docname_of(app, entry['workshop']['slug'], 'handout')}.html",
+            browser,
+        )
+        for entry in app.config.training_workshops_data
+    }
+    if handouts:
+        _PRINTERS[id(app)] = HandoutPrinter(app, handouts)
+
+
+def _page_written(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    printer = _PRINTERS.get(id(app))
+    if printer is not None:
+        printer.page_started(pagename)
+
+
+def _print_handouts(app: Sphinx, exception: Exception | None) -> None:
+    printer = _PRINTERS.pop(id(app), None)
+    if printer is None or exception is not None:
+        return
+    entries = {entry["workshop"]["slug"]: entry for entry in app.config.training_workshops_data}
+    for handout in printer.finish():
+        entry = entries[handout.slug]
+        report(handout, entry["file"], entry["lines"].get("items", 1))
 
 
 def setup_workshops(app: Sphinx) -> None:
@@ -641,5 +634,7 @@ def setup_workshops(app: Sphinx) -> None:
     app.connect("doctree-read", _landing_note)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets)
+    app.connect("write-started", lambda app, builder: _start_printing(app))
+    app.connect("html-page-context", _page_written)
     app.connect("build-finished", _print_handouts)
     add_asset("workshop.css")
