@@ -32,7 +32,8 @@ REASONS = {
         "and the build validates the hub file, reads every module's metadata, lints the content and "
         "prints the workshop handout to PDF with Chromium (in a thread, on the second core). "
         "When this page was written, a cold build without the PDF took about 0.4 s less; the rest "
-        "is the richer pages."
+        "is the richer pages: more text to index for search, more nodes for docutils and Sphinx to "
+        "transform and write (see the profile below; our own code is a small part of it)."
     ),
     "cold_below_jupyter_book": (
         "Jupyter Book 1 builds the same static text as the baseline, not our richer pages; the "
@@ -118,6 +119,10 @@ def results_markdown(data: dict[str, Any]) -> str:
         "",
         f"Parse floor: markdown-it-py parses the {floor['files']} sources in {floor['in_process_s']} s in a warm process, "
         f"{floor['whole_process_s']} s as a whole process ({_number(data['ratios']['parse_floor_vs_cold'])} × the cold build).",
+        "",
+        "Where a cold build's time goes, from one build under cProfile: the time spent in each group's "
+        "own code. The profiler slows the build down about twofold, so compare the groups with each "
+        "other rather than with the timings above.",
         "",
         "| Where a cold build's time goes (cProfile, own time) | Seconds |",
         "|---|---|",
