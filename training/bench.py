@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import cProfile
 import datetime
+import itertools
 import json
 import os
 import platform
@@ -19,7 +20,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
@@ -59,7 +61,33 @@ def median_of(
         if before:
             before()
         samples.append(timed(action))
-    return {"median_s": round(statistics.median(samples), 3), "samples_s": [round(s, 3) for s in samples]}
+    return summary(samples)
+
+
+def summary(samples: list[float]) -> dict[str, object]:
+    """The median (None without samples) and every sample, in seconds."""
+    return {
+        "median_s": round(statistics.median(samples), 3) if samples else None,
+        "samples_s": [round(s, 3) for s in samples],
+    }
+
+
+@contextmanager
+def module_edits(what: str) -> Iterator[Callable[[], str]]:
+    """``edit()`` saves the benchmark's module with a new last line (and returns it), as a maintainer
+    saving a change; the module is restored when the block ends, also on failure."""
+    original = EDITED_MODULE.read_text(encoding="utf-8")
+    counter = itertools.count()
+
+    def edit() -> str:
+        line = f"{what} {next(counter)}-{time.time_ns()}"
+        EDITED_MODULE.write_text(f"{original}\n\n{line}\n", encoding="utf-8")
+        return line
+
+    try:
+        yield edit
+    finally:
+        EDITED_MODULE.write_text(original, encoding="utf-8")
 
 
 def run(args: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
@@ -304,7 +332,6 @@ def live_latency(workdir: Path) -> dict[str, object]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    original = EDITED_MODULE.read_text(encoding="utf-8")
     url = f"http://127.0.0.1:{port}/{MODULE_PAGE}"
     samples = []
     try:
@@ -315,24 +342,20 @@ def live_latency(workdir: Path) -> dict[str, object]:
                 break
             except OSError:
                 time.sleep(0.3)
-        for attempt in range(3):
-            marker = f"benchmark-marker-{attempt}-{time.time_ns()}"
-            EDITED_MODULE.write_text(original + f"\n\n{marker}\n", encoding="utf-8")
-            started = time.perf_counter()
-            while time.perf_counter() - started < 120:
-                if marker in urllib.request.urlopen(url, timeout=5).read().decode():
-                    samples.append(time.perf_counter() - started)
-                    break
-                time.sleep(0.05)
-            time.sleep(0.5)
+        with module_edits("benchmark-marker") as edit:
+            for _ in range(3):
+                marker = edit()
+                started = time.perf_counter()
+                while time.perf_counter() - started < 120:
+                    if marker in urllib.request.urlopen(url, timeout=5).read().decode():
+                        samples.append(time.perf_counter() - started)
+                        break
+                    time.sleep(0.05)
+                time.sleep(0.5)
     finally:
-        EDITED_MODULE.write_text(original, encoding="utf-8")
         process.terminate()
         process.wait(timeout=30)
-    return {
-        "median_s": round(statistics.median(samples), 3) if samples else None,
-        "samples_s": [round(s, 3) for s in samples],
-    }
+    return summary(samples)
 
 
 def warm_edit_rebuild(out: Path, runs: int) -> dict[str, object]:
@@ -340,17 +363,9 @@ def warm_edit_rebuild(out: Path, runs: int) -> dict[str, object]:
     from sphinx.cmd.build import build_main
 
     arguments = ["-q", *sphinx_arguments(None, out)]
-    original = EDITED_MODULE.read_text(encoding="utf-8")
-    counter = iter(range(1000))
-
-    def edit() -> None:
-        EDITED_MODULE.write_text(original + f"\n\nEdited in a warm process {next(counter)}.\n", encoding="utf-8")
-
-    try:
+    with module_edits("Edited in a warm process") as edit:
         build_main(arguments)
         return median_of(lambda: build_main(arguments), runs, before=edit)
-    finally:
-        EDITED_MODULE.write_text(original, encoding="utf-8")
 
 
 def main(runs: int = 3) -> dict[str, object]:
@@ -369,17 +384,9 @@ def main(runs: int = 3) -> dict[str, object]:
     results["cold_build"] = median_of(lambda: run(build_command(out)), runs, before=clean)
     print("no-change rebuild ...")
     results["no_change_rebuild"] = median_of(lambda: run(build_command(out)), runs)
-    original = EDITED_MODULE.read_text(encoding="utf-8")
-    counter = iter(range(1000))
-
-    def edit() -> None:
-        EDITED_MODULE.write_text(original + f"\n\nEdited for the benchmark {next(counter)}.\n", encoding="utf-8")
-
     print("rebuild after editing one module ...")
-    try:
+    with module_edits("Edited for the benchmark") as edit:
         results["edit_one_module_rebuild"] = median_of(lambda: run(build_command(out)), runs, before=edit)
-    finally:
-        EDITED_MODULE.write_text(original, encoding="utf-8")
     print("rebuild after editing one module, warm process ...")
     results["edit_one_module_warm_rebuild"] = warm_edit_rebuild(out, runs)
     print("live server: save to page served ...")

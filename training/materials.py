@@ -192,10 +192,15 @@ def source_for(modules_dir: Path, target: str) -> Path | None:
 SCRIPT_SUFFIXES = {".R", ".r", ".py", ".sh", ".Rmd", ".qmd"}
 
 
+def _filled_in(source: Path, values: dict[str, Any], *, code: bool = False) -> tuple[str, list[str]]:
+    """A source's text with the hub values filled in, and one located line per unknown placeholder."""
+    text, unknown = substitute(source.read_text(encoding="utf-8"), values, code=code)
+    return text, [f"{_shown(source)}:{u.line}: {{{{ hub.{u.key} }}}} {u.reason}" for u in unknown]
+
+
 def convert_notebook(source: Path, values: dict[str, Any], target: str) -> tuple[nbformat.NotebookNode, list[str]]:
     """A jupytext MyST exercise as a notebook: hub values filled in, no outputs, stable cell ids."""
-    text, unknown = substitute(source.read_text(encoding="utf-8"), values)
-    problems = [f"{_shown(source)}:{u.line}: {{{{ hub.{u.key} }}}} {u.reason}" for u in unknown]
+    text, problems = _filled_in(source, values)
     import jupytext  # imported here: nbformat's import costs about a second of every site build
 
     notebook = jupytext.reads(text, fmt="md:myst")
@@ -314,9 +319,8 @@ def write_materials(hub: HubProfile, modules_dir: Path, out: Path) -> list[Mater
             problems += found
             notebooks[item.target] = notebook
         elif item.source.suffix in SCRIPT_SUFFIXES:
-            text, unknown = substitute(item.source.read_text(encoding="utf-8"), values, code=True)
-            problems += [f"{_shown(item.source)}:{u.line}: {{{{ hub.{u.key} }}}} {u.reason}" for u in unknown]
-            scripts[item.target] = text
+            scripts[item.target], found = _filled_in(item.source, values, code=True)
+            problems += found
     if problems:
         raise MaterialsError(problems)
 

@@ -429,6 +429,23 @@ def wait_for_lab() -> Step:
     return Step("wait for JupyterLab", action, frozenset({"lab"}))
 
 
+def wait_for_idle_kernel(run: Run, kernel: str) -> None:
+    """Wait until the status bar reads "<kernel> | Idle": the kernel has started and answers."""
+    status = run.page.locator("#jp-main-statusbar")
+    status.get_by_text(f"{kernel} | Idle", exact=True).first.wait_for(timeout=START_TIMEOUT_MS)
+
+
+def back_to_jupyterlab() -> Step:
+    """Go back to the browser tab that still shows JupyterLab (the Hub Control Panel opened a new one)."""
+
+    def action(run: Run) -> None:
+        lab = next(p for p in run.page.context.pages if "/lab" in p.url)
+        lab.bring_to_front()
+        run.page = lab
+
+    return Step("back to the JupyterLab tab", action, frozenset({"lab"}))
+
+
 def into_jupyterlab() -> tuple[Step, ...]:
     """The opening most walkthroughs share: open the hub, log in, take the default profile, start,
     wait for JupyterLab. Use as ``w.Walkthrough("title", *w.into_jupyterlab(), ...)``."""
@@ -480,21 +497,22 @@ def open_terminal() -> Step:
     return Step("open a Terminal", action, frozenset({"lab"}), click_card.labels)
 
 
-def terminal_text(run: Run, expected: str, timeout_ms: int = TIMEOUT_MS) -> str:
-    """Text of the current terminal (xterm's accessibility rows); waits until ``expected`` is in it."""
+def _terminal_rows(run: Run) -> str:
+    """What the current terminal shows now (xterm's accessibility rows); empty while it has none."""
     rows = run.page.locator(".jp-Terminal:visible .xterm-accessibility-tree, .jp-Terminal:visible .xterm-rows")
+    return rows.first.inner_text() if rows.count() else ""
+
+
+def terminal_text(run: Run, expected: str, timeout_ms: int = TIMEOUT_MS) -> str:
+    """Text of the current terminal; waits until ``expected`` is in it."""
     deadline = time.monotonic() + timeout_ms / 1000
     text = ""
     while time.monotonic() < deadline:
-        if rows.count():
-            text = rows.first.inner_text()
-            if expected in text:
-                return text
+        text = _terminal_rows(run)
+        if expected in text:
+            return text
         time.sleep(0.2)
     raise AssertionError(f"the terminal does not show {expected!r}; it shows:\n{text[-800:]}")
-
-
-_terminal_text = terminal_text  # the name module walkthroughs first used
 
 
 #: The end of a terminal whose shell (or REPL) waits for input: ``...$ ``, ``# ``, ``>>> ``, ``> ``.
@@ -503,11 +521,10 @@ PROMPT_READY = re.compile(r"[$#>]\s*$")
 
 def wait_for_terminal_prompt(run: Run, timeout_ms: int = TIMEOUT_MS) -> None:
     """Wait until the terminal's last line is a prompt: the previous command has finished."""
-    rows = run.page.locator(".jp-Terminal:visible .xterm-accessibility-tree, .jp-Terminal:visible .xterm-rows")
     deadline = time.monotonic() + timeout_ms / 1000
     last = ""
     while time.monotonic() < deadline:
-        lines = [line for line in (rows.first.inner_text() if rows.count() else "").splitlines() if line.strip()]
+        lines = [line for line in _terminal_rows(run).splitlines() if line.strip()]
         last = lines[-1] if lines else ""
         if PROMPT_READY.search(last):
             return
@@ -516,11 +533,10 @@ def wait_for_terminal_prompt(run: Run, timeout_ms: int = TIMEOUT_MS) -> None:
 
 
 def _wait_for_echo(run: Run, command: str, timeout_ms: int) -> None:
-    rows = run.page.locator(".jp-Terminal:visible .xterm-accessibility-tree, .jp-Terminal:visible .xterm-rows")
     wanted = "".join(command.split())
     deadline = time.monotonic() + timeout_ms / 1000
     while time.monotonic() < deadline:
-        if "".join((rows.first.inner_text() if rows.count() else "").split()).endswith(wanted):
+        if "".join(_terminal_rows(run).split()).endswith(wanted):
             return
         time.sleep(0.1)
     raise AssertionError(f"the terminal did not echo {command!r}")
@@ -665,6 +681,23 @@ def wait_for_file(name: str) -> Step:
 
 def do(title: str, action: Callable[[Run], None], *, requires: Iterable[str] = (), labels: Iterable[str] = ()) -> Step:
     """Any other action, as a function of the :class:`Run` (``run.page`` is Playwright's page)."""
+    return Step(title, action, frozenset(requires), tuple(labels))
+
+
+#: Why RStudio steps are not replayed: what the run lists for them.
+NO_RSTUDIO = "RStudio is not installed in the replica"
+
+
+def not_replayed(
+    title: str, reason: str = NO_RSTUDIO, *, requires: Iterable[str] = (), labels: Iterable[str] = ()
+) -> Step:
+    """A step the content teaches that cannot be replayed here (RStudio, github.com, the browser's
+    developer tools): every run lists it as skipped, with ``reason``. A step that ``requires`` a
+    feature the replica cannot serve (``rstudio``) is skipped for that requirement before it runs."""
+
+    def action(run: Run) -> None:
+        raise Skip(reason)
+
     return Step(title, action, frozenset(requires), tuple(labels))
 
 

@@ -580,14 +580,11 @@ def _start_printing(app: Sphinx) -> None:
         if workshop_pages(app):
             logger.info("Skipped the handout PDF: Chromium is not installed (Debian: apt-get install chromium).")
         return
-    handouts = {
-        docname_of(app, entry["workshop"]["slug"], "handout"): HandoutPrint(
-            entry["workshop"]["slug"],
-            Path(app.outdir) / f"{docname_of(app, entry['workshop']['slug'], 'handout')}.html",
-            browser,
-        )
-        for entry in app.config.training_workshops_data
-    }
+    handouts: dict[str, HandoutPrint] = {}
+    for entry in app.config.training_workshops_data:
+        slug = entry["workshop"]["slug"]
+        docname = docname_of(app, slug, "handout")
+        handouts[docname] = HandoutPrint(slug, Path(app.outdir) / f"{docname}.html", browser)
     if handouts:
         _PRINTERS[id(app)] = HandoutPrinter(app, handouts)
 

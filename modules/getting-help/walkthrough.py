@@ -12,7 +12,6 @@ module marks it ``not-replayed: browser-devtools``. RStudio is not installable h
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import training.walkthrough as w
@@ -31,18 +30,9 @@ def _open_event_log(run: w.Run) -> None:
     page.locator("#progress-log .progress-log-event").first.wait_for()
 
 
-def _back_to_jupyterlab(run: w.Run) -> None:
-    """Go back to the browser tab that shows JupyterLab (Hub Control Panel opened a new one)."""
-    lab = next(p for p in run.page.context.pages if "/lab" in p.url)
-    lab.bring_to_front()
-    run.page = lab
-
-
 def _new_python_notebook(run: w.Run) -> None:
     w.launcher("Python 3 (ipykernel)", "Notebook").action(run)
-    status = run.page.locator("span.jp-StatusBar-TextItem[title^='Change kernel']")
-    idle = status.filter(has_text=re.compile(r"^\s*Python 3 \(ipykernel\) \| Idle\s*$"))
-    idle.first.wait_for(timeout=w.START_TIMEOUT_MS)
+    w.wait_for_idle_kernel(run, "Python 3 (ipykernel)")
 
 
 def _log_level_info(run: w.Run) -> None:
@@ -67,15 +57,6 @@ def _run_failing_cell(run: w.Run) -> None:
     logged.first.wait_for(timeout=60_000)
 
 
-def _not_replayed(reason: str) -> Callable[[w.Run], None]:
-    def action(run: w.Run) -> None:
-        raise w.Skip(reason)
-
-    return action
-
-
-NO_RSTUDIO = "RStudio is not installed in the replica"
-
 WALKTHROUGH = w.Walkthrough(
     "Find the facts and logs for a help request",
     w.open_hub(),
@@ -98,7 +79,7 @@ WALKTHROUGH = w.Walkthrough(
         clip=(0, 0, 1280, 72),
         hub_dependent=False,
     ),
-    w.do("back to the JupyterLab tab", _back_to_jupyterlab, requires=["lab"]),
+    w.back_to_jupyterlab(),
     w.do(
         "new Python notebook",
         _new_python_notebook,
@@ -115,6 +96,6 @@ WALKTHROUGH = w.Walkthrough(
         hub_dependent=False,
         requires=["python"],
     ),
-    w.do("the browser's console (developer tools)", _not_replayed("the developer tools are not part of the page")),
-    w.do("RStudio: copy the error from the Console", _not_replayed(NO_RSTUDIO), requires=["rstudio"]),
+    w.not_replayed("the browser's console (developer tools)", "the developer tools are not part of the page"),
+    w.not_replayed("RStudio: copy the error from the Console", requires=["rstudio"]),
 )

@@ -136,17 +136,13 @@ def _notebook_ready(run: w.Run) -> None:
     """The notebook is rendered and its kernel is idle (what the learner sees a moment after the click)."""
     page = run.page
     page.locator(".jp-NotebookPanel:visible .jp-MarkdownOutput h1", has_text="Check your materials").first.wait_for()
-    page.locator("#jp-main-statusbar").get_by_text("Python 3 (ipykernel) | Idle", exact=True).wait_for(
-        timeout=w.START_TIMEOUT_MS
-    )
+    w.wait_for_idle_kernel(run, "Python 3 (ipykernel)")
 
 
 def _write_my_answer(run: w.Run) -> None:
     """Change the text of the "Your own change" cell, run it, and save (File > Save Notebook)."""
     page = run.page
-    page.locator("#jp-main-statusbar").get_by_text("Python 3 (ipykernel) | Idle", exact=True).wait_for(
-        timeout=w.START_TIMEOUT_MS
-    )
+    w.wait_for_idle_kernel(run, "Python 3 (ipykernel)")
     panel = page.locator(".jp-NotebookPanel:visible").first
     cells = panel.locator(".jp-Cell")
     texts = cells.all_inner_texts()
@@ -286,23 +282,12 @@ LINK_IN_JUPYTERLAB = w.Walkthrough(
 )
 
 
-def _rstudio_not_replayed(run: w.Run) -> None:
-    raise w.Skip("RStudio is not installed in the replica")
-
-
 LINK_IN_RSTUDIO = w.Walkthrough(
     "Open the materials with a link in RStudio",
-    w.Step(
-        "click a link with urlpath=rstudio/: RStudio opens, with the Files pane",
-        _rstudio_not_replayed,
-        frozenset({"rstudio"}),
-        ("Files",),
+    w.not_replayed(
+        "click a link with urlpath=rstudio/: RStudio opens, with the Files pane", requires=["rstudio"], labels=["Files"]
     ),
-    w.Step(
-        "Files pane: open the materials folder, then the script",
-        _rstudio_not_replayed,
-        frozenset({"rstudio"}),
-    ),
+    w.not_replayed("Files pane: open the materials folder, then the script", requires=["rstudio"]),
     requires=["rstudio"],
 )
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
 from pathlib import Path
 
 import training.walkthrough as w
@@ -51,15 +50,7 @@ def _create_practice_remote(run: w.Run) -> None:
     git("clone", "-q", "--bare", str(seed), str(REMOTE))
 
 
-def _not_replayed(reason: str) -> Callable[[w.Run], None]:
-    def action(run: w.Run) -> None:
-        raise w.Skip(reason)
-
-    return action
-
-
 NO_GITHUB = "github.com cannot be reached from the replica"
-NO_RSTUDIO = "RStudio is not installed in the replica"
 
 WALKTHROUGH = w.Walkthrough(
     "Git in the terminal: your name, clone, commit, push",
@@ -88,8 +79,8 @@ WALKTHROUGH = w.Walkthrough(
         crop=".jp-Terminal:visible",
         trim=True,
     ),
-    w.do("gh-scoped-creds: enter the code at github.com", _not_replayed(NO_GITHUB), requires=["github-push"]),
-    w.do("install the hub's GitHub app on a repository", _not_replayed(NO_GITHUB), requires=["github-push"]),
-    w.do("create a fine-grained personal access token on GitHub", _not_replayed(NO_GITHUB)),
-    w.do("RStudio: the same commands in the Terminal tab", _not_replayed(NO_RSTUDIO), requires=["rstudio"]),
+    w.not_replayed("gh-scoped-creds: enter the code at github.com", NO_GITHUB, requires=["github-push"]),
+    w.not_replayed("install the hub's GitHub app on a repository", NO_GITHUB, requires=["github-push"]),
+    w.not_replayed("create a fine-grained personal access token on GitHub", NO_GITHUB),
+    w.not_replayed("RStudio: the same commands in the Terminal tab", requires=["rstudio"]),
 )

@@ -16,14 +16,6 @@ import training.walkthrough as w
 MISSING = "cmocean"
 
 
-def _wait_for_idle_kernel(run: w.Run, kernel: str) -> None:
-    """The status bar reads "<kernel> | Idle" once the kernel has started and answers."""
-    status = run.page.locator("span.jp-StatusBar-TextItem[title^='Change kernel']")
-    status.filter(has_text=re.compile(rf"^\s*{re.escape(kernel)} \| Idle\s*$")).first.wait_for(
-        timeout=w.START_TIMEOUT_MS
-    )
-
-
 def _new_notebook(kernel: str) -> w.Step:
     """Launcher > Notebook > <kernel>, then wait until the notebook's kernel is idle."""
     card = w.launcher(kernel, "Notebook")
@@ -31,7 +23,7 @@ def _new_notebook(kernel: str) -> w.Step:
     def action(run: w.Run) -> None:
         card.action(run)
         run.page.locator(".jp-NotebookPanel:visible .jp-Notebook").wait_for()
-        _wait_for_idle_kernel(run, kernel)
+        w.wait_for_idle_kernel(run, kernel)
 
     return w.Step(
         f"new {kernel} notebook", action, card.requires | ({"r"} if kernel == "R" else {"python"}), card.labels
@@ -53,17 +45,9 @@ def _run_cell(code: str, expect: str) -> w.Step:
 
 
 def _restart_kernel(run: w.Run) -> None:
-    """Kernel > Restart Kernel… (its accessible name includes the shortcut, so match the label)."""
-    page = run.page
-    page.keyboard.press("Escape")
-    run.exact("menuitem", "Kernel", page.locator("#jp-menu-panel")).click()
-    item = (
-        page.locator(".lm-Menu")
-        .last.locator(".lm-Menu-item")
-        .filter(has=page.locator(".lm-Menu-itemLabel", has_text=re.compile(r"^Restart Kernel…$")))
-    )
-    item.click()
-    page.locator(".jp-Dialog").filter(has_text="Restart Kernel?").wait_for()
+    """Kernel > Restart Kernel…, which asks first."""
+    w.menu("Kernel", "Restart Kernel…").action(run)
+    run.page.locator(".jp-Dialog").filter(has_text="Restart Kernel?").wait_for()
 
 
 def _confirm_restart(run: w.Run) -> None:
@@ -71,7 +55,7 @@ def _confirm_restart(run: w.Run) -> None:
     page = run.page
     page.locator(".jp-Dialog .jp-Dialog-button.jp-mod-accept").filter(has_text=re.compile(r"^\s*Restart\s*$")).click()
     page.locator(".jp-Dialog").wait_for(state="detached")
-    _wait_for_idle_kernel(run, "Python 3 (ipykernel)")
+    w.wait_for_idle_kernel(run, "Python 3 (ipykernel)")
 
 
 def _new_launcher(run: w.Run) -> None:
@@ -81,10 +65,6 @@ def _new_launcher(run: w.Run) -> None:
     assert title.startswith("New Launcher"), f"the + button is titled {title!r}, not 'New Launcher'"
     button.click()
     run.page.locator(".jp-Launcher:visible").wait_for()
-
-
-def _rstudio_not_replayed(run: w.Run) -> None:
-    raise w.Skip("RStudio is not installed in the replica")
 
 
 WALKTHROUGH = w.Walkthrough(
@@ -126,5 +106,5 @@ WALKTHROUGH = w.Walkthrough(
         hub_dependent=False,
         requires=["r"],
     ),
-    w.do("RStudio: install.packages() in the Console", _rstudio_not_replayed, requires=["rstudio"]),
+    w.not_replayed("RStudio: install.packages() in the Console", requires=["rstudio"]),
 )

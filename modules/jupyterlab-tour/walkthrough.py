@@ -61,8 +61,7 @@ def _panel(run: w.Run):  # type: ignore[no-untyped-def]
 
 def _kernel_idle(kernel: str) -> Callable[[w.Run], None]:
     def action(run: w.Run) -> None:
-        status = run.page.locator("#jp-main-statusbar")
-        status.get_by_text(f"{kernel} | Idle", exact=True).wait_for(timeout=w.START_TIMEOUT_MS)
+        w.wait_for_idle_kernel(run, kernel)
 
     return action
 
@@ -258,7 +257,7 @@ def _press(*keys: str) -> Callable[[w.Run], None]:
     return action
 
 
-def _notebook_interface_not_replayed(run: w.Run) -> None:
+def _open_in_jupyter_notebook(run: w.Run) -> None:
     """Runs only where the replica serves Jupyter Notebook (the ``notebook`` package installed)."""
     page = run.page
     with page.context.expect_page() as opened:
@@ -376,7 +375,7 @@ PYTHON = w.Walkthrough(
     w.do("the tab is closed and no kernel is left", _kernels_running(0)),
     w.do(
         "View > Open in Jupyter Notebook opens the same notebook in Jupyter Notebook",
-        _notebook_interface_not_replayed,
+        _open_in_jupyter_notebook,
         requires=["notebook"],
     ),
     requires=["lab", "python"],

@@ -34,13 +34,8 @@ def _server_is_running(run: w.Run) -> None:
     run.page.wait_for_load_state()
 
 
-def _not_replayed(run: w.Run) -> None:
-    """Never runs here: the step requires rstudio, which the replica lists as unavailable."""
-    raise w.Skip("RStudio is not installed in the replica")
-
-
 def _rstudio(title: str, *labels: str, also: tuple[str, ...] = ()) -> w.Step:
-    return w.Step(title, _not_replayed, frozenset({"rstudio", *also}), tuple(labels))
+    return w.not_replayed(title, requires=["rstudio", *also], labels=labels)
 
 
 WALKTHROUGH = w.Walkthrough(

@@ -34,18 +34,6 @@ def _server_is_stopped(run: w.Run) -> None:
     _wait_until(run, False, "the hub still reports the server as running after Stop My Server", timeout=60)
 
 
-def _back_to_jupyterlab_tab(run: w.Run) -> None:
-    """Go back to the browser tab that still shows JupyterLab (File > Hub Control Panel opened a new one)."""
-    lab = next(p for p in run.page.context.pages if "/lab" in p.url)
-    lab.bring_to_front()
-    run.page = lab
-
-
-def _rstudio_not_replayed(run: w.Run) -> None:
-    """Never runs here: the step requires rstudio, which the replica lists as unavailable."""
-    raise w.Skip("RStudio is not installed in the replica")
-
-
 FROM_JUPYTERLAB = w.Walkthrough(
     "Stop your server from JupyterLab",
     *w.into_jupyterlab(),
@@ -75,7 +63,7 @@ FROM_JUPYTERLAB = w.Walkthrough(
         clip=(340, 66, 600, 78),
         hub_dependent=False,
     ),
-    w.do("back to the JupyterLab tab", _back_to_jupyterlab_tab),
+    w.back_to_jupyterlab(),
     w.expect("Server unavailable or unreachable", timeout=90),
     w.screenshot(
         "server-unavailable",
@@ -93,7 +81,7 @@ FROM_RSTUDIO = w.Walkthrough(
     w.choose_profile(),
     w.start(),
     w.do("the server is running", _server_is_running),
-    w.do("RStudio: File > Quit Session... ends R, not the server", _rstudio_not_replayed, requires=["rstudio"]),
+    w.not_replayed("RStudio: File > Quit Session... ends R, not the server", requires=["rstudio"]),
     w.open_hub("hub/home"),
     w.expect("Stop My Server", role="button"),
     w.do("wait for the page's scripts", _hub_page_ready),

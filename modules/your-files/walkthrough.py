@@ -106,7 +106,7 @@ def refresh(name: str) -> w.Step:
 
 def home_usage_printed(run: w.Run) -> None:
     """``du -sh ~`` printed a size and the home folder's path."""
-    text = w._terminal_text(run, str(run.replica.home()), w.TIMEOUT_MS)
+    text = w.terminal_text(run, str(run.replica.home()))
     line = next(line for line in text.splitlines() if str(run.replica.home()) in line and "du -sh" not in line)
     assert re.match(r"^\s*\d+(\.\d+)?[KMG]?\s+/", line), f"du printed {line!r}"
 
@@ -116,13 +116,6 @@ def show_launcher(run: w.Run) -> None:
     tabs = run.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab")
     tabs.filter(has=run.page.locator(".lm-TabBar-tabLabel", has_text=re.compile(r"^Launcher$"))).first.click()
     run.page.locator(".jp-Launcher:visible").first.wait_for()
-
-
-def rstudio_step(title: str, *labels: str) -> w.Step:
-    def action(run: w.Run) -> None:  # never runs: RStudio cannot be installed here
-        raise w.Skip("RStudio is not replayed")
-
-    return w.do(title, action, requires=["rstudio"], labels=labels)
 
 
 WALKTHROUGH = w.Walkthrough(
@@ -177,6 +170,10 @@ WALKTHROUGH = w.Walkthrough(
     refresh("results.tar.gz"),
     open_context_menu("results.tar.gz"),
     download("results.tar.gz"),
-    rstudio_step("RStudio: Files pane > Upload, choose the file, OK", "Upload", "OK"),
-    rstudio_step("RStudio: tick the file, More > Export..., Download", "More", "Export...", "Download"),
+    w.not_replayed("RStudio: Files pane > Upload, choose the file, OK", requires=["rstudio"], labels=["Upload", "OK"]),
+    w.not_replayed(
+        "RStudio: tick the file, More > Export..., Download",
+        requires=["rstudio"],
+        labels=["More", "Export...", "Download"],
+    ),
 )
