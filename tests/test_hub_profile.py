@@ -67,6 +67,13 @@ BAD_FILES = [
     pytest.param(
         changed(storage__scratch__url="gs://b/{username}"), "storage", "cloud is 'aws'", id="bucket-cloud-mismatch"
     ),
+    # Quoted numbers and words for true/false are mistakes, not values to guess at.
+    pytest.param(
+        changed(server__idle_timeout_minutes="60"), "server.idle_timeout_minutes", "whole number", id="quoted-number"
+    ),
+    pytest.param(changed(login__shutdown_on_logout="off"), "login.shutdown_on_logout", "true/false", id="word-bool"),
+    pytest.param(changed(server__max_age_days=True), "server.max_age_days", "is not a number", id="bool-for-number"),
+    pytest.param(changed(name=2026), "name", "is not text", id="number-for-text"),
 ]
 
 
@@ -110,6 +117,40 @@ def test_several_problems_one_line_each(tmp_path: Path) -> None:
         load_hub_profile(path)
     fields = sorted(p.split(": ")[1] for p in info.value.problems)
     assert fields == ["id", "login.provider", "url"]
+
+
+CLI_BAD_TEXTS = [
+    pytest.param("id: demo\nname: [unclosed\nurl: https://x.org\n", "line ", "invalid YAML", id="invalid-yaml"),
+    pytest.param("- just\n- a list\n", "(top level)", "expected a YAML mapping", id="not-a-mapping"),
+    pytest.param(
+        yaml.safe_dump(changed(profile_list=None, profile_list_from="nope.yaml")),
+        "profile_list_from",
+        "nope.yaml",
+        id="profile-list-from-missing-file",
+    ),
+    pytest.param(
+        yaml.safe_dump(changed(profile_list=None, profile_list_from="values.yaml")),
+        "profile_list_from",
+        "singleuser.profileList",
+        id="profile-list-from-missing-key",
+    ),
+]
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+@pytest.mark.parametrize(("text", "field", "expected"), CLI_BAD_TEXTS)
+def test_cli_bad_text_one_clean_line_and_exit_1(
+    tmp_path: Path, command: str, text: str, field: str, expected: str
+) -> None:
+    (tmp_path / "values.yaml").write_text("singleuser:\n  image: {name: x}\n")
+    path = write_hub(tmp_path, text)
+    out = tmp_path / "out"
+    result = run_cli(command, str(path), *(["-o", str(out)] if command == "build" else []))
+    assert result.returncode == 1, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"{path}: {field}") and expected in line, line
+    assert "Traceback" not in result.stderr
+    assert not out.exists()
 
 
 @pytest.mark.parametrize("command", ["check", "build"])
@@ -224,3 +265,22 @@ def test_plain_sphinx_build_with_a_bad_hub_file_is_clean(tmp_path: Path) -> None
     assert f"{path}: id: 'Bad Id' is not a valid id" in result.stderr
     assert "Traceback" not in result.stderr and "Configuration error" not in result.stderr
     assert not (tmp_path / "out" / "index.html").exists()
+
+
+@pytest.mark.parametrize("cloud", ["aws", "gcp", "azure", "none"])
+def test_every_derived_value_exists_for_every_cloud(tmp_path: Path, cloud: str) -> None:
+    from training.hub_profile import DERIVED_VALUES
+    from training.hub_values import lookup
+
+    buckets = {"aws": "s3://b/{username}", "gcp": "gs://b/{username}", "azure": "az://b/{username}"}
+    storage = {"cloud": cloud}
+    if cloud in buckets:
+        storage["scratch"] = {"env": "SCRATCH_BUCKET", "url": buckets[cloud]}
+    values = load_hub_profile(write_hub(tmp_path, changed(storage=storage))).values()
+    for key in DERIVED_VALUES:
+        assert isinstance(lookup(values, key), str), key
+    if cloud != "none":
+        scheme = lookup(values, "storage.scheme")
+        assert buckets[cloud].startswith(f"{scheme}://")
+        public = lookup(values, "storage.public_data_url")
+        assert public == "" or public.startswith(f"{scheme}://")

@@ -1,4 +1,5 @@
-"""Quizzes, progress and the instructor view in Debian's Chromium (issue 3 items 5-7, issue 8 gates).
+"""Quizzes, progress, the instructor view and synced Python/R tabs in Debian's Chromium (issue 3
+items 5-7 and 11, issue 8 gates).
 
 Mouse and keyboard-only use, what survives a reload, axe on our components (light and dark, learner
 and instructor view) and a visible focus ring on every control we add. The ``page`` fixture blocks
@@ -316,6 +317,120 @@ def test_instructor_toggle_with_the_keyboard_only(site: Page, url: str) -> None:
     expect(site.locator(".training-instructor-note")).to_be_visible()
     site.keyboard.press("Space")
     expect(site.locator(".training-instructor-note")).to_be_hidden()
+
+
+# --- synced Python / R tabs (sphinx-design) -------------------------------------------------------
+#
+# sphinx-design renders each tab as a radio input (opacity 0, still focusable) followed by its label
+# and panel; design-tabs.js copies a change to every tab of the same sync id and stores the choice in
+# localStorage under "sphinx-design-tab-id-" + the sync group ("tab" by default). Keyboard use is the
+# browser's own radio group: one Tab stop per set, arrow keys choose (and wrap); Home and End do nothing.
+
+TABS = "tabs.html"
+TAB_STORAGE_KEY = "sphinx-design-tab-id-tab"
+RING = (
+    "el => { const s = getComputedStyle(el);"
+    " return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor, s.backgroundColor] }"
+)
+
+
+def tab_sets(page: Page) -> tuple[Locator, Locator]:
+    sets = page.locator(".sd-tab-set")
+    expect(sets).to_have_count(2)
+    return sets.nth(0), sets.nth(1)
+
+
+def tab_label(tab_set: Locator, language: str) -> Locator:
+    return tab_set.locator(f"label.sd-tab-label[data-sync-id={language}]")
+
+
+def expect_language(page: Page, language: str) -> None:
+    """In both sets: the chosen language's radio checked and its panel shown, the other's hidden."""
+    for tab_set in tab_sets(page):
+        labels = tab_set.locator("label.sd-tab-label")
+        expect(labels).to_have_text(["Python", "R"])
+        for label in labels.all():
+            radio = page.locator("#" + label.get_attribute("for"))  # type: ignore[operator]
+            panel = page.locator("#" + label.get_attribute("aria-controls"))  # type: ignore[operator]
+            if label.get_attribute("data-sync-id") == language:
+                expect(radio).to_be_checked()
+                expect(panel).to_be_visible()
+            else:
+                expect(radio).not_to_be_checked()
+                expect(panel).to_be_hidden()
+
+
+def stored_tab(page: Page) -> str | None:
+    return page.evaluate(f"localStorage.getItem({TAB_STORAGE_KEY!r})")
+
+
+def test_synced_tabs_switch_together_and_are_remembered(site: Page, url: str) -> None:
+    site.goto(url + TABS)
+    first, second = tab_sets(site)
+    expect(first.locator(".sd-tab-content").first).to_contain_text('print("hello")')
+    expect(second.locator(".sd-tab-content").nth(1)).to_contain_text('install.packages("cmocean")')
+    expect_language(site, "python")  # the first tab until the reader chooses
+    assert stored_tab(site) is None
+
+    tab_label(first, "r").click()
+    expect_language(site, "r")  # the second set followed
+    assert stored_tab(site) == "r"
+
+    site.reload()  # sphinx-design remembers the choice (localStorage) ...
+    expect_language(site, "r")
+
+    tab_label(tab_sets(site)[1], "python").click()  # ... and either set leads
+    expect_language(site, "python")
+    assert stored_tab(site) == "python"
+    site.reload()
+    expect_language(site, "python")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_synced_tabs_with_the_keyboard_only(site: Page, url: str, scheme: str) -> None:
+    site.emulate_media(color_scheme=scheme)
+    site.goto(url + TABS)
+    first, second = tab_sets(site)
+    python, r = first.get_by_role("radio", name="Python"), first.get_by_role("radio", name="R")
+    python_label, r_label = tab_label(first, "python"), tab_label(first, "r")
+    # The radio is invisible (opacity 0): the focus indicator has to be drawn on its label.
+    assert python.evaluate("el => getComputedStyle(el).opacity") == "0"
+    box = python_label.bounding_box()
+    assert box is not None
+    clip = {"x": box["x"] - 6, "y": box["y"] - 6, "width": box["width"] + 12, "height": box["height"] + 12}
+    unfocused, unfocused_pixels = python_label.evaluate(RING), site.screenshot(clip=clip)
+
+    tab_to(site, python)  # one Tab stop per set, on its checked tab
+    assert python.evaluate("el => el.matches(':focus-visible')")
+    focused = python_label.evaluate(RING)
+    assert focused != unfocused
+    style, width, color, shadow = focused[:4]
+    assert (style not in ("none", "hidden") and float(width.removesuffix("px")) >= 2) or shadow != "none"
+    assert color not in ("rgba(0, 0, 0, 0)", "transparent")
+    assert site.screenshot(clip=clip) != unfocused_pixels  # the ring is painted, not only computed
+
+    site.keyboard.press("ArrowRight")  # arrows choose: both sets switch
+    expect(r).to_be_focused()
+    expect_language(site, "r")
+    assert stored_tab(site) == "r"
+    assert r_label.evaluate(RING)[0] not in ("none", "hidden")  # the ring moved with the focus
+    assert python_label.evaluate(RING)[0] == "none"
+
+    site.keyboard.press("ArrowRight")  # the group wraps around
+    expect(python).to_be_focused()
+    expect_language(site, "python")
+    site.keyboard.press("ArrowLeft")
+    expect_language(site, "r")
+
+    site.keyboard.press("Tab")  # on to the second set, on its checked tab, which followed the first
+    expect(second.get_by_role("radio", name="R")).to_be_focused()
+    site.keyboard.press("ArrowUp")
+    expect(second.get_by_role("radio", name="Python")).to_be_focused()
+    expect_language(site, "python")
+    assert stored_tab(site) == "python"
+
+    site.reload()
+    expect_language(site, "python")
 
 
 # --- quality gates (issue 8) -----------------------------------------------------------------------

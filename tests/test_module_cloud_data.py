@@ -218,7 +218,6 @@ def test_gcp_site_teaches_gcs(ocean_site: BuiltSite) -> None:
     text = ocean_site.text("modules/cloud-data/index.html")
     assert "gs://" in text
     assert "gcsfs" in text
-    assert "/vsigs/" in text
     assert "s3://" not in text
     assert "s3fs" not in text
     assert "/vsis3/" not in text
@@ -228,7 +227,18 @@ def test_gcp_site_teaches_gcs(ocean_site: BuiltSite) -> None:
     assert "PERSISTENT_BUCKET" not in text
     assert "persistent bucket" not in text.lower()
     assert "Python" in text, "a Python-only hub shows no R code"
-    assert "library(terra)" not in text, "a Python-only hub shows no R code"
+    for r_only in ("library(terra)", "st_read(", "fs$rm", "/vsigs/", "Sys.setenv", "R users"):
+        assert r_only not in text, f"a Python-only hub shows R: {r_only}"
+    assert "For: Python users" in text
+
+
+def test_gcp_notebook_has_only_gcs_code() -> None:
+    """The notebook learners pull on a GCP hub reads public data from Google Cloud, with gcsfs's option."""
+    notebook = exercise_notebook(PYTHON, load_hub_profile(HUBS / "gcp-cilogon.yaml"))
+    code = "\n".join(cell.source for cell in notebook.cells)
+    assert "s3://" not in code and "anon=True" not in code
+    assert 'fsspec.filesystem("gs", token="anon")' in code
+    assert '"gs://cmip6/pangeo-cmip6.csv"' in code
 
 
 def test_hub_without_buckets_has_no_cloud_data_module_and_no_link_to_it(workshop_hub_site: BuiltSite) -> None:

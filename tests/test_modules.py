@@ -80,7 +80,9 @@ BAD_METADATA = [
     ),
     pytest.param({"objectives": None}, "module:", "module.objectives is missing", id="missing-objectives"),
     pytest.param({"keypoints": []}, "keypoints: []", "module.keypoints is empty", id="empty-keypoints"),
+    pytest.param({"keypoints": None}, "module:", "module.keypoints is missing", id="missing-keypoints"),
     pytest.param({"teaching": None}, "module:", "module.teaching is missing", id="missing-minutes"),
+    pytest.param({"exercises": None}, "module:", "module.exercises is missing", id="missing-exercise-minutes"),
     pytest.param({"exercises": -3}, "exercises: -3", "module.exercises", id="negative-minutes"),
     pytest.param({"audience": "julia"}, "audience: julia", "module.audience", id="bad-audience"),
     pytest.param(
@@ -107,18 +109,24 @@ def test_bad_metadata_is_located_and_fails_the_build(
 
 
 def test_cycle_is_reported(site_dir: Path) -> None:
+    first = module_text("a", prerequisites=["b"])
     make_site(
         site_dir,
         {
-            "a": module_text("a", prerequisites=["b"]),
+            "a": first,
             "b": module_text("b", prerequisites=["c"]),
             "c": module_text("c", prerequisites=["a"]),
         },
     )
     status, output, _ = build(site_dir)
     assert status != 0
-    assert "prerequisites form a cycle: a -> b -> c -> a" in output
-    assert f"{site_dir / 'modules' / 'a' / 'index.md'}:" in output
+    # Reported once, at the prerequisites line of the module where the cycle is entered.
+    line = front_matter_line(first, "prerequisites:")
+    expected = (
+        f"{site_dir / 'modules' / 'a' / 'index.md'}:{line}: WARNING: prerequisites form a cycle: a -> b -> c -> a"
+    )
+    assert expected in output, output
+    assert output.count("prerequisites form a cycle") == 1
 
 
 def test_duplicate_id_is_reported(site_dir: Path) -> None:

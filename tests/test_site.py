@@ -98,3 +98,54 @@ def test_build_goes_into_a_folder_named_after_the_hub_id() -> None:
 def test_check_command_prints_ok_for_the_demo() -> None:
     result = run_cli("check", str(ROOT / "training" / "hubs" / "demo.yaml"))
     assert result.stdout.strip() == "OK"
+
+
+def _models(root: type) -> list[type]:
+    """Every pydantic model reachable from ``root`` through its fields."""
+    import typing
+
+    from pydantic import BaseModel
+
+    found: list[type] = []
+    pending = [root]
+    while pending:
+        model = pending.pop(0)
+        if model in found:
+            continue
+        found.append(model)
+        for field in model.model_fields.values():
+            stack = [field.annotation]
+            while stack:
+                annotation = stack.pop()
+                if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                    pending.append(annotation)
+                stack.extend(typing.get_args(annotation))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("page", "root"),
+    [
+        ("docs/hub-profile.html", "training.hub_profile:HubProfile"),
+        ("docs/workshops/workshop-file.html", "training.workshop:Workshop"),
+    ],
+)
+def test_reference_pages_list_every_key_of_the_code(demo_site: BuiltSite, page: str, root: str) -> None:
+    """The reference pages are generated from the validating models: every key of every model is there."""
+    import importlib
+
+    module, name = root.split(":")
+    tables = demo_site.page(page).select("article table")
+    keys = {code.get_text() for table in tables for code in table.select("tbody tr td:first-child code")}
+    for model in _models(getattr(importlib.import_module(module), name)):
+        for field_name, field in model.model_fields.items():
+            assert (field.alias or field_name) in keys, f"{page}: {model.__name__}.{field_name} is not listed"
+
+
+def test_maintainer_guide_lists_every_derived_value(demo_site: BuiltSite) -> None:
+    from training.hub_profile import DERIVED_VALUES
+
+    text = demo_site.text("docs/maintainers.html")
+    for key, description in DERIVED_VALUES.items():
+        assert f"{{{{ hub.{key} }}}}" in text, key
+        assert description.split("`")[0].strip() in text, key

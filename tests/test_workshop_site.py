@@ -285,3 +285,20 @@ def test_cli_builds_the_example_workshop_only(tmp_path: Path) -> None:
     expected = with_prerequisites(load_workshop(example).workshop.module_ids(), site_modules)
     assert module_pages(tmp_path / "html") == expected
     assert (tmp_path / "html" / "docs" / "workshops" / "first-steps" / "handout.html").is_file()
+
+
+def test_the_example_workshop_is_part_of_the_default_site(demo_site: BuiltSite) -> None:
+    """``nox -s docs`` builds docs/workshops/first-steps.yaml into the demo site: agenda, guide, handout."""
+    example = load_workshop(ROOT / "docs" / "workshops" / "first-steps.yaml").workshop
+    folder = "docs/workshops/first-steps"
+    for page in ("index.html", "guide.html", "handout.html"):
+        assert (demo_site.html / folder / page).is_file(), page
+    agenda = demo_site.page(f"{folder}/index.html")
+    linked = {
+        Path(a["href"]).parent.name
+        for a in agenda.select("article table a[href]")
+        if "/modules/" in a["href"] or a["href"].startswith("../../../modules/")
+    }
+    assert linked == set(example.module_ids())
+    text = demo_site.text(f"{folder}/index.html")
+    assert "09:30–12:30" in text  # 180 minutes: 10 + 15 + 15 + 15 + 25 + 10 + 15 + 20 + 15 + 10 + 10 + 10 + 10

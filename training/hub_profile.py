@@ -47,6 +47,7 @@ FEATURES: dict[str, str] = {
     "max-age": "servers are stopped after a maximum age (`server.max_age_days`)",
     "home-quota": "the home folder has a size limit (`storage.home_quota_gb`)",
     "login-access": "the hub file says who may log in (`login.access`)",
+    "login-instructions": "the hub file has extra login instructions (`login.instructions`)",
     "community": "the hub file names the community it serves (`community`)",
     "support-url": "the support channel has a link (`support.url`)",
     "support-email": "the support channel has an e-mail address (`support.email`)",
@@ -87,13 +88,13 @@ def _check_web_url(value: str, *, allow_local_http: bool = True) -> str:
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
 
 class LenientModel(BaseModel):
     """KubeSpawner structures: keep the Kubernetes-only keys admins already have, but never show them."""
 
-    model_config = ConfigDict(extra="allow", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="allow", str_strip_whitespace=True, strict=True)
 
 
 class Login(StrictModel):
@@ -330,6 +331,8 @@ class HubProfile(StrictModel):
             found.add("home-quota")
         if self.login.access:
             found.add("login-access")
+        if self.login.instructions:
+            found.add("login-instructions")
         if self.community:
             found.add("community")
         if self.support.url:
@@ -347,17 +350,64 @@ class HubProfile(StrictModel):
     def values(self) -> dict[str, Any]:
         """The nested values authors reach with ``{{ hub.<dotted.path> }}``, plus derived helpers."""
         data = self.model_dump(mode="json", exclude={"profile_list_from"})
-        cloud = self.storage.cloud
         data["host"] = self.host
-        data["storage"]["fs_package"] = {"aws": "s3fs", "gcp": "gcsfs", "azure": "adlfs", "none": ""}[cloud]
-        data["storage"]["scheme"] = {"aws": "s3", "gcp": "gs", "azure": "az", "none": ""}[cloud]
-        data["storage"]["vsi_prefix"] = {"aws": "/vsis3/", "gcp": "/vsigs/", "azure": "/vsiaz/", "none": ""}[cloud]
+        data["storage"].update(CLOUD_STORAGE[self.storage.cloud])
         data["login"]["provider_name"] = PROVIDER_NAMES[self.login.provider]
         from training.nbgitpuller import clone_dir
 
         data["materials"]["clone_dir"] = clone_dir(self.materials.repo)
         return data
 
+
+#: What each cloud's object storage is called in code: ``{{ hub.storage.<key> }}`` (see DERIVED_VALUES).
+CLOUD_STORAGE: dict[str, dict[str, str]] = {
+    "aws": {
+        "scheme": "s3",
+        "fs_package": "s3fs",
+        "vsi_prefix": "/vsis3/",
+        "vsi_handler": "/vsis3",
+        "anonymous_option": "anon=True",
+        "public_data_url": "s3://cmip6-pds/pangeo-cmip6.csv",
+    },
+    "gcp": {
+        "scheme": "gs",
+        "fs_package": "gcsfs",
+        "vsi_prefix": "/vsigs/",
+        "vsi_handler": "/vsigs",
+        "anonymous_option": 'token="anon"',
+        "public_data_url": "gs://cmip6/pangeo-cmip6.csv",
+    },
+    "azure": {
+        "scheme": "az",
+        "fs_package": "adlfs",
+        "vsi_prefix": "/vsiaz/",
+        "vsi_handler": "/vsiaz",
+        "anonymous_option": "anon=True",
+        "public_data_url": "",
+    },
+    "none": {
+        "scheme": "",
+        "fs_package": "",
+        "vsi_prefix": "",
+        "vsi_handler": "",
+        "anonymous_option": "",
+        "public_data_url": "",
+    },
+}
+
+#: Values derived from the hub file that content may use as ``{{ hub.<key> }}``; listed on the
+#: hub profile's reference page.
+DERIVED_VALUES: dict[str, str] = {
+    "host": "The hub's host name, from `url`.",
+    "login.provider_name": "The login provider as people know it, e.g. GitHub.",
+    "materials.clone_dir": "The folder in the home folder that nbgitpuller clones the materials into.",
+    "storage.scheme": "The bucket address scheme of the hub's cloud: `s3`, `gs` or `az`.",
+    "storage.fs_package": "The fsspec package for that cloud: `s3fs`, `gcsfs` or `adlfs`.",
+    "storage.vsi_prefix": "GDAL's prefix for that cloud: `/vsis3/`, `/vsigs/` or `/vsiaz/`.",
+    "storage.vsi_handler": "GDAL's name for that cloud's file system, as its messages print it: `/vsis3`...",
+    "storage.anonymous_option": "The fsspec argument that reads public data without credentials.",
+    "storage.public_data_url": "A public dataset on that cloud (Pangeo's CMIP6 catalogue); empty if none.",
+}
 
 PROVIDER_NAMES = {
     "github": "GitHub",
@@ -455,7 +505,24 @@ def validation_problems(path: Path, exc: ValidationError, root: type[BaseModel])
 
     Shared by every YAML file a user writes (hub profiles, workshop files), so they all read alike.
     """
-    return [f"{path}: {_dotted(err['loc'])}: {_message(err, root)}" for err in exc.errors()]
+    by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for err in exc.errors():
+        loc = _without_union_tag(tuple(err["loc"]), err["type"])
+        # ``int | float`` fails twice, once per type: say it once, as "a number".
+        if loc not in by_key or err["type"].startswith("float"):
+            by_key[loc] = {**err, "loc": loc}
+    return [f"{path}: {_dotted(loc)}: {_message(err, root)}" for loc, err in by_key.items()]
+
+
+#: The type names pydantic appends to a location when a value fails every type of a union.
+_UNION_TAGS = {"int", "float", "str", "bool", "none"}
+
+
+def _without_union_tag(loc: tuple[Any, ...], kind: str) -> tuple[Any, ...]:
+    """``server.max_age_days.int`` -> ``server.max_age_days``, for type errors only (keys are user text)."""
+    if len(loc) > 1 and kind.endswith(("_type", "_parsing")) and loc[-1] in _UNION_TAGS:
+        return loc[:-1]
+    return loc
 
 
 def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:

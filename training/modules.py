@@ -36,6 +36,15 @@ from training.module_info import (
 from training.warnings import TrainingWarning, warn
 
 AUDIENCE = {"python": "Python users", "r": "R users", "both": "Python and R users"}
+
+
+def audience_label(audience: str, languages: list[str]) -> str:
+    """Who a module is for on this hub: "both" means only the languages the hub offers."""
+    if audience == "both" and len(set(languages) & {"python", "r"}) == 1:
+        return AUDIENCE[next(iter(set(languages) & {"python", "r"}))]
+    return AUDIENCE[audience]
+
+
 LANGUAGE_SYNC_IDS = {"python", "r"}
 
 
@@ -123,7 +132,7 @@ class ModuleOverview(GeneratedMarkdownDirective):
             module.summary,
             "",
             f"- **Time:** {format_minutes(module.minutes)} ({module.teaching} min reading, {module.exercises} min exercises)",
-            f"- **For:** {AUDIENCE[module.audience]}",
+            f"- **For:** {audience_label(module.audience, hub_of(self.env).languages)}",
             "- **Before this module:** "
             + (", ".join(_doc_link(p, folder) for p in prerequisites) or "nothing, you can start here."),
             "",
@@ -201,11 +210,13 @@ class ModuleCatalogue(GeneratedMarkdownDirective):
         self.note_module_files()
         folder = self.env.config.training_modules_dir
         modules = sorted(path_modules(self.env), key=lambda m: m.title.lower())
+        languages = hub_of(self.env).languages
         lines = [
             "| Module | What you learn | For | Time |",
             "|---|---|---|---|",
             *[
-                f"| {_doc_link(m, folder)} | {m.summary} | {AUDIENCE[m.audience]} | {format_minutes(m.minutes)} |"
+                f"| {_doc_link(m, folder)} | {m.summary} | {audience_label(m.audience, languages)} | "
+                f"{format_minutes(m.minutes)} |"
                 for m in modules
             ],
         ]

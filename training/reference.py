@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticUndefined
 from sphinx.util.docutils import SphinxDirective
 
-from training.hub_profile import FEATURES, HubProfile
+from training.hub_profile import DERIVED_VALUES, FEATURES, HubProfile
 from training.hub_values import as_text
 from training.warnings import TrainingWarning
 
@@ -91,7 +91,7 @@ def model_reference(root: type[BaseModel] = HubProfile) -> str:
 
 def hub_values_table(values: dict[str, Any]) -> str:
     """Every ``{{ hub.* }}`` placeholder with this hub's value (profiles left out)."""
-    rows = ["| Placeholder | This hub |", "|---|---|"]
+    rows = ["| Placeholder | This hub | Derived from the hub file |", "|---|---|---|"]
 
     def walk(values: dict[str, Any], prefix: str) -> None:
         for key, value in values.items():
@@ -100,8 +100,9 @@ def hub_values_table(values: dict[str, Any]) -> str:
             if isinstance(value, dict):
                 walk(value, f"{prefix}{key}.")
             else:
-                shown = "(not set)" if value is None else as_text(value)
-                rows.append(f"| `\\{{{{ hub.{prefix}{key} }}}}` | `{_cell(shown)}` |")
+                shown = "(not set)" if value is None else as_text(value) or "(empty)"
+                derived = _cell(DERIVED_VALUES.get(f"{prefix}{key}", ""))
+                rows.append(f"| `\\{{{{ hub.{prefix}{key} }}}}` | `{_cell(shown)}` | {derived} |")
 
     walk(values, "")
     return "\n".join(rows)

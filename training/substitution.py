@@ -1,4 +1,8 @@
-"""Sphinx wiring for ``{{ hub.x }}`` placeholders (logic in :mod:`training.hub_values`) and ``only-if``."""
+"""Sphinx wiring for ``{{ hub.x }}`` placeholders (logic in :mod:`training.hub_values`) and ``only-if``.
+
+``hub-markdown`` renders a hub value that is Markdown by design (``login.instructions``): parsed as
+Markdown, with raw HTML shown as text, so a hub file can add formatted words but never markup.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from docutils import nodes
+from docutils.statemachine import StringList
 from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
 
 from training.config import hub_of
 from training.hub_profile import feature_names
-from training.hub_values import line_contexts, substitute
+from training.hub_values import line_contexts, lookup, substitute
 from training.warnings import TrainingWarning, warn
 
 #: The opening fence of an ``only-if`` block: its fence and its feature words.
@@ -87,6 +94,38 @@ def _replace_included(app: Sphinx, relative_path: Path, parent_docname: str, con
     _replace(app, str(relative_path), content)
 
 
+def markdown_without_html(text: str) -> str:
+    """Markdown whose ``<`` and ``&`` are entities: tags and entities show as typed, never as HTML."""
+    return text.replace("&", "&amp;").replace("<", "&lt;")
+
+
+class HubMarkdown(SphinxDirective):
+    """``{hub-markdown} login.instructions``: the hub value at that dotted path, as Markdown."""
+
+    required_arguments = 1
+
+    def run(self) -> list[nodes.Node]:
+        key = self.arguments[0].removeprefix("hub.")
+        try:
+            value = lookup(hub_of(self.env).values(), key)
+        except KeyError:
+            warn(f"hub-markdown: {key!r} is not a key of the hub profile", TrainingWarning.hub_key, self.get_location())
+            return []
+        if not isinstance(value, str) or not value.strip():
+            warn(
+                f"hub-markdown: {key!r} is not set for this hub (put it in an only-if block)",
+                TrainingWarning.hub_key,
+                self.get_location(),
+            )
+            return []
+        container = nodes.container(classes=["training-hub-markdown"])
+        source = self.get_source_info()[0]
+        content = StringList(markdown_without_html(value).splitlines(), source=source)
+        self.state.nested_parse(content, self.content_offset, container)
+        return [container]
+
+
 def setup_substitution(app: Sphinx) -> None:
+    app.add_directive("hub-markdown", HubMarkdown)
     app.connect("source-read", _replace)
     app.connect("include-read", _replace_included)

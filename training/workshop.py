@@ -99,7 +99,7 @@ class Workshop(StrictModel):
 
     title: str = Field(min_length=1, max_length=200, description="Name of the workshop, shown on every page.")
     slug: str = Field(description="`[a-z0-9-]+`; names the pages and the output folder of a workshop-only build.")
-    date: dt.date = Field(description="Day of the workshop, YYYY-MM-DD.")
+    date: dt.date = Field(strict=False, description="Day of the workshop, YYYY-MM-DD (quoted or not).")
     start: str = Field(description='Start time, local, 24 h, quoted: `"09:30"`.')
     timezone: str = Field(description="IANA time zone of the start time, e.g. `America/New_York`.")
     hub: str | None = Field(

@@ -1,5 +1,6 @@
-# Two small modules with quizzes and instructor notes, a Start-here path and the notes page
-# (tests/test_quiz.py, test_progress.py, test_instructor.py). Book theme: the header toggle lives there.
+# Two small modules with quizzes and instructor notes, a Start-here path, the notes page and a page
+# with two synced Python/R tab sets (tests/test_learner_tools.py, test_learner_tools_browser.py).
+# Book theme: the header toggle lives there.
 extensions = ["myst_parser", "sphinx_design", "training"]
 exclude_patterns = ["_build"]
 myst_enable_extensions = ["colon_fence"]
