@@ -5,7 +5,6 @@ Each check names the module and the hub, so a failure says which page of which s
 
 from __future__ import annotations
 
-import re
 import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -69,7 +68,9 @@ def assert_complete_module_page(site: BuiltSite, module_id: str, *, min_screensh
         query = parse_qs(url.query)
         for part in ("repo", "branch", "urlpath"):
             assert query.get(part), f"{where}: {link['href']} has no {part}"
-        assert link["data-materials-path"].startswith(f"{module_id}/"), f"{where}: {link['data-materials-path']}"
+        # A module's own files, or "" for the whole materials folder (getting-materials pulls it all).
+        path = link["data-materials-path"]
+        assert path == "" or path.startswith(f"{module_id}/"), f"{where}: {path}"
     images = screenshots(site, module_id)
     assert len(images) >= min_screenshots, f"{where}: {len(images)} screenshots, expected at least {min_screenshots}"
     for image in images:
@@ -80,7 +81,19 @@ def assert_complete_module_page(site: BuiltSite, module_id: str, *, min_screensh
         a for a in article(site, module_id).select("div.admonition") if "When something goes wrong" in a.get_text()
     ]
     assert boxes, f"{where}: no 'When something goes wrong' box"
-    assert re.search(r"Solution", article(site, module_id).get_text()), f"{where}: no solution"
+    for label in ("Hint", "Solution"):
+        assert collapsed_blocks(site, module_id, label), f"{where}: no collapsed {label} (a <details> that is not open)"
+
+
+def collapsed_blocks(site: BuiltSite, module_id: str, label: str) -> list[Tag]:
+    """Dropdowns titled ``label``: <details> elements, closed until clicked (also without JavaScript)."""
+    return [
+        details
+        for details in article(site, module_id).select("details")
+        if details.find("summary") is not None
+        and details.find("summary").get_text(" ", strip=True) == label
+        and not details.has_attr("open")
+    ]
 
 
 def demo_images(module_id: str) -> list[Path]:

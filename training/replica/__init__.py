@@ -373,6 +373,10 @@ class Replica:
         }
         if jupyter_path:
             environment["JUPYTER_PATH"] = os.pathsep.join(jupyter_path)
+        # The bucket variables, as 2i2c-style hubs set them for every server: the user's own prefix.
+        for bucket in (self.hub.storage.scratch, self.hub.storage.persistent):
+            if bucket is not None:
+                environment[bucket.env] = bucket.url.replace("{username}", self.username)
         settings = {
             "state_dir": str(state),
             "port": self.port,
