@@ -43,6 +43,8 @@ FEATURES: dict[str, str] = {
     "profile-options": "the hub shows a Server Options page (`profile_list` is not empty)",
     "custom-image": "a profile lets users type their own image (`unlisted_choice`)",
     "shared-dirs": "the hub has shared folders",
+    "shared-writable": "some shared folders are writable by every user (`storage.shared_writable`)",
+    "shared-readonly": "some shared folders are read-only for users (not in `storage.shared_writable`)",
     "logout-stops-server": "File > Log Out also stops the server (`login.shutdown_on_logout`)",
     "max-age": "servers are stopped after a maximum age (`server.max_age_days`)",
     "home-quota": "the home folder has a size limit (`storage.home_quota_gb`)",
@@ -190,9 +192,27 @@ class Storage(StrictModel):
     home_dir: str = Field("/home/jovyan", description="The home folder users see.")
     home_quota_gb: int | float | None = Field(None, gt=0, description="Size limit of the home folder.")
     shared_dirs: list[str] = Field(default_factory=list, description="Shared folders inside the home folder.")
+    shared_writable: list[str] = Field(
+        default_factory=list,
+        description="Which of `shared_dirs` every user may write to; the others are read-only for users.",
+    )
     cloud: Cloud = Field("none", description="The cloud the hub runs on.")
     scratch: Bucket | None = None
     persistent: Bucket | None = None
+
+    @model_validator(mode="after")
+    def _writable_are_shared(self) -> Storage:
+        unknown = [name for name in self.shared_writable if name not in self.shared_dirs]
+        if unknown:
+            raise ValueError(
+                f"shared_writable names {', '.join(map(repr, unknown))}, not in shared_dirs; expected some of "
+                f"{self.shared_dirs}"
+            )
+        return self
+
+    @property
+    def shared_readonly(self) -> list[str]:
+        return [name for name in self.shared_dirs if name not in self.shared_writable]
 
     @model_validator(mode="after")
     def _buckets_match_cloud(self) -> Storage:
@@ -323,6 +343,10 @@ class HubProfile(StrictModel):
             found.add("custom-image")
         if self.storage.shared_dirs:
             found.add("shared-dirs")
+        if self.storage.shared_writable:
+            found.add("shared-writable")
+        if self.storage.shared_readonly:
+            found.add("shared-readonly")
         if self.login.shutdown_on_logout:
             found.add("logout-stops-server")
         if self.server.max_age_days:
@@ -352,6 +376,7 @@ class HubProfile(StrictModel):
         data = self.model_dump(mode="json", exclude={"profile_list_from"})
         data["host"] = self.host
         data["storage"].update(CLOUD_STORAGE[self.storage.cloud])
+        data["storage"]["shared_readonly"] = self.storage.shared_readonly
         data["login"]["provider_name"] = PROVIDER_NAMES[self.login.provider]
         from training.nbgitpuller import clone_dir
 
@@ -382,7 +407,7 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
         "fs_package": "adlfs",
         "vsi_prefix": "/vsiaz/",
         "vsi_handler": "/vsiaz",
-        "anonymous_option": "anon=True",
+        "anonymous_option": 'account_name="azureopendatastorage"',  # adlfs: an account name, no key
         "public_data_url": "",
     },
     "none": {
@@ -401,6 +426,7 @@ DERIVED_VALUES: dict[str, str] = {
     "host": "The hub's host name, from `url`.",
     "login.provider_name": "The login provider as people know it, e.g. GitHub.",
     "materials.clone_dir": "The folder in the home folder that nbgitpuller clones the materials into.",
+    "storage.shared_readonly": "The shared folders users may only read: `shared_dirs` minus `shared_writable`.",
     "storage.scheme": "The bucket address scheme of the hub's cloud: `s3`, `gs` or `az`.",
     "storage.fs_package": "The fsspec package for that cloud: `s3fs`, `gcsfs` or `adlfs`.",
     "storage.vsi_prefix": "GDAL's prefix for that cloud: `/vsis3/`, `/vsigs/` or `/vsiaz/`.",
