@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -53,18 +54,91 @@ def test_ocean_hub_shows_its_own_options_never_the_demo_picture(ocean_site: Buil
     assert f"up to {hub.server.start_timeout_minutes} minutes" in learner_text(ocean_site, MODULE)
 
 
-def test_quotes_the_real_start_and_failure_messages(demo_site: BuiltSite) -> None:
+def installed_jupyterhub(relative: str) -> tuple[str, str]:
+    """A file of the installed JupyterHub, whitespace collapsed: as written, and with its Jinja and HTML
+    tags taken out (what a template shows, e.g. "your server has failed." for the default server).
+    ``templates/...`` are under ``share/jupyterhub``, ``jupyterhub/...`` in site-packages."""
+    import jupyterhub
+    from jupyterhub._data import DATA_FILES_PATH
+
+    root = Path(DATA_FILES_PATH) if relative.startswith("templates/") else Path(jupyterhub.__file__).parent.parent
+    raw = (root / relative).read_text(encoding="utf-8")
+    shown = re.sub(r"\{\{.*?\}\}|\{%.*?%\}|<[^>]+>", " ", raw, flags=re.S)
+    return " ".join(raw.split()), " ".join(shown.split())
+
+
+#: What the page quotes, and where the installed JupyterHub says it: (page words, file, words in the file).
+QUOTED = [
+    ("Your server is starting up.", "templates/spawn_pending.html", "<p>Your server is starting up.</p>"),
+    ("Event log", "templates/spawn_pending.html", "<summary>Event log</summary>"),
+    ("Stop Server", "templates/spawn_pending.html", ">Stop Server</button>"),
+    # On failure the progress bar turns red and the Event log opens by itself.
+    ("turns red", "templates/spawn_pending.html", "progressBar.addClass('bg-danger');"),
+    ("The Event log opens by itself", "templates/spawn_pending.html", "$('#progress-details').prop('open', true);"),
+    ("Spawn failed:", "jupyterhub/apihandlers/users.py", "failed_event['message'] = f\"Spawn failed: {message}\""),
+    # JupyterHub's own start timeout is asyncio's TimeoutError, which has no message (see the next test).
+    (
+        "gave up waiting after {timeout} minutes, nothing follows Spawn failed:",
+        "jupyterhub/user.py",
+        "await asyncio.wait_for(f, timeout=spawner.start_timeout)",
+    ),
+    (
+        "Spawn failed: Server at http://<address>/user/<username>/api didn't respond in <n> seconds",
+        "jupyterhub/utils.py",
+        'f"Server at {url} didn\'t respond in {timeout} seconds"',
+    ),
+    # ... where {url} is the server's address followed by api: JupyterHub asks the server's /api.
+    ("/user/<username>/api didn't respond", "jupyterhub/user.py", 'extra_path="api",'),
+    ("the heading Spawn failed", "templates/not_running.html", "{% if failed %} Spawn failed {% else %}"),
+    (
+        '"The latest attempt to start your server has failed."',
+        "templates/not_running.html",
+        "The latest attempt to start your server has failed.",
+    ),
+    ('"Would you like to retry starting it?"', "templates/not_running.html", "Would you like to retry starting it?"),
+    ("Relaunch Server", "templates/not_running.html", "{% if failed %} Relaunch {% else %} Launch {% endif %} Server"),
+]
+
+
+@pytest.mark.parametrize(("page_words", "relative", "source_words"), QUOTED, ids=[q[2][:40] for q in QUOTED])
+def test_quotes_the_real_start_and_failure_messages(
+    demo_site: BuiltSite, page_words: str, relative: str, source_words: str
+) -> None:
+    """Each message the page quotes is on the page, and in the installed JupyterHub's own files."""
+    hub = load_hub_profile()
+    assert page_words.format(timeout=hub.server.start_timeout_minutes) in learner_text(demo_site, MODULE)
+    raw, shown = installed_jupyterhub(relative)
+    assert source_words in raw or source_words in shown, f"the installed {relative} does not say {source_words!r}"
+
+
+def test_a_start_timeout_leaves_nothing_after_spawn_failed() -> None:
+    """What JupyterHub prints for a timed-out start: ``f"Spawn failed: {message}"`` of asyncio's TimeoutError."""
+    import asyncio
+
+    from jupyterhub.utils import format_exception
+
+    async def timed_out() -> BaseException:
+        try:
+            await asyncio.wait_for(asyncio.sleep(10), timeout=0.01)
+        except TimeoutError as exc:
+            return exc
+        raise AssertionError("no timeout")
+
+    message, html = format_exception(asyncio.run(timed_out()))
+    assert (message, html) == ("", None)
+    # and the reloaded page has no sentence with the reason (only_jupyterhub: a TimeoutError has none)
+    assert format_exception(asyncio.run(timed_out()), only_jupyterhub=True) == (None, None)
+
+
+def test_kernel_restarting_is_jupyterlabs_own_dialog(demo_site: BuiltSite) -> None:
+    import sys
+
     text = learner_text(demo_site, MODULE)
-    for message in (
-        "Your server is starting up.",
-        "Spawn failed:",
-        "The latest attempt to start your server has failed. Would you like to retry starting it?",
-        "Relaunch Server",
-        "Kernel Restarting",
-        "Event log",
-        "Stop Server",
-    ):
-        assert message in text, message
+    assert '"Kernel Restarting" and "The kernel for ... appears to have died. It will restart automatically."' in text
+    static = Path(sys.prefix) / "share" / "jupyter" / "lab" / "static"
+    bundle = "".join(p.read_text(encoding="utf-8") for p in static.glob("jlab_core.*.js"))
+    assert '__("Kernel Restarting")' in bundle
+    assert '__("The kernel for %1 appears to have died. It will restart automatically."' in bundle
 
 
 def test_changing_your_choice_is_stop_then_start(demo_site: BuiltSite) -> None:

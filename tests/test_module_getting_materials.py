@@ -11,6 +11,8 @@ from git's side.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +21,7 @@ import pytest
 import training.walkthrough as w
 
 from .conftest import HUBS, ROOT, BuiltSite, report_gate
+from .module_pages import run_r_script
 from .test_module_jupyterlab_tour import links_to_module
 
 MODULE = "getting-materials"
@@ -26,6 +29,7 @@ PAGE = f"modules/{MODULE}/index.html"
 SOURCE = ROOT / "modules" / MODULE / "index.md"
 WALKTHROUGHS = w.load_file(ROOT / "modules" / MODULE / "walkthrough.py")
 SHOTS = {s.name: s for wt in WALKTHROUGHS for s in wt.shots()}
+SCRIPT = ROOT / "modules" / MODULE / "exercises" / "check-my-materials.R"
 
 
 def open_in_hub_links(site: BuiltSite) -> list[tuple[str, str, dict[str, list[str]]]]:
@@ -121,3 +125,60 @@ def test_walkthrough_on_a_hub_with_a_dot_git_repository_and_a_slash_branch(hub_r
         f"{MODULE}: second click on the GCP test hub kept the edit, renamed the learner's notes to {renamed[0]}"
     )
     replica.reset_user()
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Tests", "-c", "user.email=tests@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(repo)},
+    )
+
+
+def _pull(source: Path, clone: Path) -> None:
+    """What a click on a link does to the files: nbgitpuller's own GitPuller, from a local repository."""
+    from nbgitpuller.pull import GitPuller
+
+    for _ in GitPuller(f"file://{source}", str(clone), branch="main").pull():
+        pass
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
+def test_r_script_reports_the_materials_renamed_files_and_history(tmp_path: Path) -> None:
+    """The RStudio script, run as its Source button would, in a home folder nbgitpuller filled: a first
+    click, the learner's own notes.txt and answer, then a second click that brings a notes.txt too."""
+    source = tmp_path / "upstream"
+    (source / MODULE).mkdir(parents=True)
+    shutil.copy(SCRIPT, source / MODULE / SCRIPT.name)
+    _git(source, "init", "-q", "-b", "main")
+    _git(source, "add", "-A")
+    _git(source, "commit", "-q", "-m", "materials")
+    home = tmp_path / "home"
+    clone = home / "hub-training-materials"
+    _pull(source, clone)  # the first click
+    script = clone / MODULE / SCRIPT.name
+    script.write_text(script.read_text().replace('"Write your own text here"', '"my own words"'))
+    (clone / MODULE / "notes.txt").write_text("the learner's notes\n")
+    (source / MODULE / "notes.txt").write_text("notes from the materials\n")
+    _git(source, "add", "-A")
+    _git(source, "commit", "-q", "-m", "add notes")
+    _pull(source, clone)  # the second click
+
+    result = run_r_script(script, home)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert f'"{clone}"' in out  # 1. where the materials are
+    assert '"my own words"' in out  # 2. the learner's change survived the second click
+    [renamed] = re.findall(r"getting-materials/notes__\d{14}\.txt", out)  # 3. the learner's notes, renamed
+    assert (clone / renamed).read_text() == "the learner's notes\n"
+    assert "Automatic commit by nbgitpuller" in out  # 4. the history
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
+def test_r_script_without_materials_says_so_and_does_not_fail(tmp_path: Path) -> None:
+    """Run from a home folder without the materials (the script was opened some other way): no error."""
+    result = run_r_script(SCRIPT, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "[1] NA" in result.stdout and "character(0)" in result.stdout

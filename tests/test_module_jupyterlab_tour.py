@@ -88,10 +88,45 @@ def test_rstudio_only_hub_has_no_jupyterlab_page_and_nothing_links_to_it(worksho
 
 
 @pytest.mark.parametrize(
-    "label", ["Rename Notebook…", "Restart Kernel…", "Close and Shut Down Notebook…", "Change Kernel…"]
+    "label",
+    [
+        "Rename Notebook…",
+        "Restart Kernel…",
+        "Close and Shut Down Notebook…",
+        "Change Kernel…",
+        "Shut Down All Kernels…",
+    ],
 )
 def test_page_uses_jupyterlabs_own_ellipsis(label: str) -> None:
     """JupyterLab writes "…" (one character) in its menus; "..." is not what learners see."""
     source = (ROOT / "modules" / MODULE / "index.md").read_text(encoding="utf-8")
     assert label in source
     assert label.replace("…", "...") not in source
+
+
+def _jupyterlab_bundle() -> str:
+    """JupyterLab's built code as the hub serves it (``share/jupyter/lab/static``)."""
+    import sys
+
+    static = Path(sys.prefix) / "share" / "jupyter" / "lab" / "static"
+    return "".join(p.read_text(encoding="utf-8") for p in sorted(static.glob("jlab_core.*.js")))
+
+
+def test_menu_labels_are_jupyterlabs_own() -> None:
+    """The Run menu's item is the notebook's command "Run All Cells" (its generic label, "Run All", shows
+    only when no notebook is in front); Kernel > Shut Down All Kernels… and the panel's Shut Down All
+    both ask "Shut Down All?" with a Shut Down All button."""
+    import re
+
+    bundle = _jupyterlab_bundle()
+    assert re.search(r'addCommand\(\w+\.runAll,\{label:\w+\.__\("Run All Cells"\)', bundle)
+    assert re.search(
+        r'id:\w+\.runAll,commands:\w+,shell:\w+,semanticCommands:[\w.]+,default:\{label:\w+\.__\("Run All"\)', bundle
+    )
+    assert re.search(r'shutdownAllKernels,\{label:\w+\.__\("Shut Down All Kernels…"\)', bundle)
+    assert re.search(r'title:\w+\.__\("Shut Down All\?"\)', bundle)
+    assert re.search(r'warnButton\(\{label:\w+\.__\("Shut Down All"\)\}\)', bundle)
+    source = (ROOT / "modules" / MODULE / "index.md").read_text(encoding="utf-8")
+    assert "Run > Run All Cells" in source
+    assert not re.search(r"Run All\*\*|Run All\.", source), "the Run menu shows Run All Cells with a notebook in front"
+    assert "Kernel > Shut Down All\n  Kernels…" in source or "Kernel > Shut Down All Kernels…" in source

@@ -10,7 +10,15 @@ import pytest
 from training.hub_profile import load_hub_profile
 
 from .conftest import HUBS, BuiltSite
-from .module_pages import MODULES, assert_complete_module_page, interfaces, learner_text, run_r_script, screenshots
+from .module_pages import (
+    MODULES,
+    article,
+    assert_complete_module_page,
+    interfaces,
+    learner_text,
+    run_r_script,
+    screenshots,
+)
 
 MODULE = "logging-in"
 
@@ -79,12 +87,6 @@ def test_says_whether_logging_out_stops_the_server_as_the_hub_is_configured(
     assert ("logging out does not stop your server" in text) is not stops
 
 
-def test_who_may_log_in_uses_no_optional_placeholder() -> None:
-    """``login.access`` is optional and no feature says whether a hub has it: the module must not use it."""
-    source = (MODULES / MODULE / "index.md").read_text(encoding="utf-8")
-    assert "hub.login.access" not in source
-
-
 def test_screenshots_are_the_hubs_own_or_a_description(demo_site: BuiltSite, ocean_site: BuiltSite) -> None:
     assert {Path(i["src"]).name for i in screenshots(demo_site, MODULE)} == {
         "login-page.png",
@@ -93,7 +95,51 @@ def test_screenshots_are_the_hubs_own_or_a_description(demo_site: BuiltSite, oce
     }
     # The ocean hub has no generated screenshots here: its login page is described, never the demo's shown.
     assert {Path(i["src"]).name for i in screenshots(ocean_site, MODULE)} == {"file-menu-log-out.png"}
-    assert "the sign-in button or the username and password form" in learner_text(ocean_site, MODULE)
+    assert "The login page of Ocean Modelling Hub shows one button, Sign in with CILogon" in learner_text(
+        ocean_site, MODULE
+    )
+
+
+def test_login_picture_alt_text_says_what_the_picture_shows(demo_site: BuiltSite) -> None:
+    """The demo's login-page.png is the crop of one button, "Sign in with GitHub": its alt text says so."""
+    [image] = [i for i in screenshots(demo_site, MODULE) if Path(i["src"]).name == "login-page.png"]
+    assert image["alt"] == "The sign-in part of the hub's login page: one button, Sign in with GitHub"
+
+
+@pytest.mark.parametrize(
+    ("site_name", "words"),
+    [
+        ("ocean_site", "The login page of Ocean Modelling Hub shows one button, Sign in with CILogon"),
+        (
+            "workshop_hub_site",
+            "The login page of R Workshop Hub shows a form headed Sign in , with the fields Username: and "
+            "Password: and a Sign in button under them.",
+        ),
+    ],
+)
+def test_without_screenshots_the_login_page_is_this_hubs_own(
+    site_name: str, words: str, request: pytest.FixtureRequest
+) -> None:
+    assert words in learner_text(request.getfixturevalue(site_name), MODULE)
+
+
+@pytest.mark.parametrize(
+    ("site_name", "words"),
+    [
+        (
+            "demo_site",
+            "Log out of the hub (see above), then log out of GitHub in this browser too, and log in to the hub "
+            "again with the account the hub knows.",
+        ),
+        ("ocean_site", "then log out on your institution's own login page too"),
+        ("workshop_hub_site", "then log in again with your username, exactly as you wrote it down."),
+    ],
+)
+def test_wrong_account_advice_fits_the_provider(site_name: str, words: str, request: pytest.FixtureRequest) -> None:
+    """Logging out of the hub alone does not help with an OAuth provider: it signs the same account back in."""
+    text = learner_text(request.getfixturevalue(site_name), MODULE)
+    assert words in text
+    assert ("Logging out of the hub is not enough" in text) is (site_name != "workshop_hub_site")
 
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
@@ -102,3 +148,24 @@ def test_r_script_prints_the_username_and_server_path(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "Your username on the hub is: not on the hub" in result.stdout
     assert "/user/not on the hub/" in result.stdout
+
+
+def test_who_may_log_in_is_the_hubs_own_words(demo_site: BuiltSite, ocean_site: BuiltSite) -> None:
+    assert "this is who may log in: Members of the GitHub team example-org:hub-users" in learner_text(demo_site, MODULE)
+    assert "this is who may log in: Anyone with an Ocean University account" in learner_text(ocean_site, MODULE)
+
+
+def test_login_instructions_are_rendered_as_markdown(demo_site: BuiltSite, ocean_site: BuiltSite) -> None:
+    page = article(ocean_site, MODULE)
+    block = page.select_one(".training-hub-markdown")
+    assert block is not None, "the hub's login instructions are missing"
+    assert block.find("strong").get_text() == "Ocean University"
+    assert block.find("a")["href"] == "https://ocean.university.edu/it/accounts"
+    assert article(demo_site, MODULE).select_one(".training-hub-markdown") is None  # the demo hub has none
+
+
+def test_login_instructions_never_become_html(tmp_path: Path) -> None:
+    from training.substitution import markdown_without_html
+
+    text = markdown_without_html("<script>alert(1)</script> &amp; **bold**")
+    assert "<" not in text and "&amp;amp;" in text and "**bold**" in text

@@ -8,6 +8,8 @@ learners run in RStudio works, by running it in IRkernel.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -111,3 +113,47 @@ def test_exercise_script_runs_in_r_as_in_rstudio(
     assert "166.2857" in text  # mean(heights)
     assert "FALSE" in text or "TRUE" in text  # is the package folder in the home folder?
     assert any("image/png" in o.get("data", {}) for o in outputs), "hist() drew no plot"
+
+
+def _rscript(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["Rscript", "-e", code],
+        env={"HOME": str(cwd), "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8"},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=cwd,
+    )
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
+def test_the_personal_library_question_is_rs_own(tmp_path: Path) -> None:
+    """install.packages() into a folder it cannot write asks askYesNo(..., default = FALSE): R prints
+    the default capitalised, "(yes/No/cancel)", and an empty answer is No."""
+    source = _rscript("cat(deparse(utils::install.packages), sep = '\\n')", tmp_path).stdout
+    assert 'askYesNo(gettext("Would you like to use a personal library instead?"), ' in source
+    assert "default = FALSE)" in source
+    asked = _rscript('print(askYesNo("Would you like to use a personal library instead?", default = FALSE))', tmp_path)
+    assert "Would you like to use a personal library instead? (yes/No/cancel)" in asked.stdout
+    assert "[1] FALSE" in asked.stdout  # Rscript answers with an empty line, as pressing Enter does
+    text = SOURCE.read_text(encoding="utf-8")
+    assert "library instead? (yes/No/cancel)" in text and "Type `yes` and press **Enter**" in text
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
+def test_the_not_available_messages_are_rs_own(tmp_path: Path) -> None:
+    """What install.packages() says for a misspelt name and for a name in the wrong case, from a local
+    repository (no network) that has dplyr."""
+    contrib = tmp_path / "repo" / "src" / "contrib"
+    contrib.mkdir(parents=True)
+    (contrib / "PACKAGES").write_text("Package: dplyr\nVersion: 1.1.4\n")
+    (tmp_path / "lib").mkdir()
+    repo = f"file://{tmp_path / 'repo'}"
+    misspelt = _rscript(f'install.packages("dplry", lib = "lib", repos = "{repo}")', tmp_path)
+    assert "package ‘dplry’ is not available for this version of R" in misspelt.stderr
+    case = _rscript(f'install.packages("Dplyr", lib = "lib", repos = "{repo}")', tmp_path)
+    assert "Perhaps you meant ‘dplyr’ ?" in case.stderr
+    text = " ".join(SOURCE.read_text(encoding="utf-8").split())
+    assert '**"package ‘dplry’ is not available for this version of R".**' in text
+    assert 'R adds "Perhaps you meant ‘dplyr’ ?"' in text
+    assert "‘cowsay’ is not available" not in text  # cowsay is on CRAN: not an example of a missing package

@@ -4,7 +4,8 @@ Replayed on the hub's replica (``hub-training screenshots``), JupyterLab 4 as ``
 serves it. Besides photographing, the steps check what the module teaches about the real software:
 
 - interrupting a running cell raises ``KeyboardInterrupt`` and keeps the kernel;
-- **Restart Kernel…** asks first, then the kernel's variables are gone;
+- **Restart Kernel…** asks first, then the kernel's variables are gone, and **Run > Run All Cells**
+  (the label JupyterLab gives **Run All** while a notebook is in front) brings them back;
 - closing a notebook's tab does **not** stop its kernel, and closing a terminal's tab does not stop
   the terminal: both stay listed in **Running Terminals and Kernels** (checked in the server's REST
   API too) until you shut them down there or with **Close and Shut Down Notebook…**.
@@ -240,6 +241,36 @@ def _open_from_file_browser(name: str) -> Callable[[w.Run], None]:
     return action
 
 
+def _delete_cell_with(text: str) -> Callable[[w.Run], None]:
+    """Select the code cell that contains ``text``, press Esc (command mode), then D, D to delete it."""
+
+    def action(run: w.Run) -> None:
+        cells = _panel(run).locator(".jp-Notebook .jp-Cell")
+        before = cells.count()
+        target = cells.filter(has=run.page.locator(".cm-content", has_text=text))
+        assert target.count() == 1, f"{target.count()} cells contain {text!r}"
+        target.locator(".cm-content").click()
+        run.page.keyboard.press("Escape")
+        run.page.keyboard.press("d")
+        run.page.keyboard.press("d")
+        deadline = time.monotonic() + 10
+        while cells.count() != before - 1:
+            assert time.monotonic() < deadline, f"D, D did not delete the cell with {text!r}"
+            time.sleep(0.2)
+
+    return action
+
+
+def _ran_from_the_top(run: w.Run) -> None:
+    """After Run > Run All Cells, the cell ``x`` shows 42 again instead of its NameError."""
+    cells = _panel(run).locator(".jp-Notebook .jp-Cell")
+    x_cell = cells.filter(has=run.page.locator(".cm-content", has_text=re.compile(r"^x$")))
+    assert x_cell.count() == 1, f"{x_cell.count()} cells hold just x"
+    x_cell.locator(".jp-OutputArea-output", has_text="42").first.wait_for()
+    w.wait_for_idle_kernel(run, "Python 3 (ipykernel)")
+    assert _panel(run).get_by_text("NameError").count() == 0, "a cell still shows the NameError"
+
+
 def _saved(run: w.Run) -> None:
     """A notebook with unsaved changes shows a dot instead of the × on its tab."""
     tab = run.page.locator(".lm-DockPanel-tabBar .lm-TabBar-tab.lm-mod-current")
@@ -320,6 +351,9 @@ PYTHON = w.Walkthrough(
     ),
     w.do("the kernel is back", _kernel_idle("Python 3 (ipykernel)")),
     w.do("x is gone after the restart", _run_cell("x", "NameError")),
+    w.do("delete the cell that runs too long: Esc, then D, D", _delete_cell_with("range(60)")),
+    menu("Run", "Run All Cells"),
+    w.do("the notebook ran from the top: x is back", _ran_from_the_top),
     w.do("open the Table of Contents", _sidebar("Table of Contents"), labels=["Table of Contents"]),
     w.do("it lists the notebook's heading", _toc_shows("My first notebook")),
     w.do("open the command palette and search", _command_palette("restart")),

@@ -45,7 +45,9 @@ FROM_HUB_HOME = w.Walkthrough(
     w.open_hub(),
     w.screenshot(
         "login-page",
-        "The hub's login page: its sign-in button, or its form with Username, Password and Sign in",
+        # What the crop shows depends on the provider: the module page gives each one its own alt text.
+        "The sign-in part of the hub's login page: the button Sign in with the login provider's name, "
+        "or, on a shared-password hub, the Sign in form with Username, Password and the Sign in button",
         crop="#login-main .service-login, #login-main form",
     ),
     w.log_in(),
