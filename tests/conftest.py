@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -93,6 +94,14 @@ def workshop_hub_site(build_hub_site: Callable[[Path | None], BuiltSite]) -> Bui
     return site
 
 
+@pytest.fixture(scope="session")
+def hostile_hub_site(build_hub_site: Callable[[Path | None], BuiltSite]) -> BuiltSite:
+    """The real site for ``hubs/hostile.yaml``: values with markup, quotes and Markdown everywhere."""
+    site = build_hub_site(HUBS / "hostile.yaml")
+    assert site.returncode == 0, site.output
+    return site
+
+
 # --- browser -------------------------------------------------------------------------------------
 
 
@@ -109,10 +118,8 @@ def browser():  # type: ignore[no-untyped-def]
         chromium.close()
 
 
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    """A fresh page in a fresh context (empty localStorage) that refuses every request off 127.0.0.1."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def block_other_hosts(context) -> list[str]:  # type: ignore[no-untyped-def]
+    """Make a browser context refuse every request off 127.0.0.1; returns the list it records them in."""
     blocked: list[str] = []
 
     def route(route):  # type: ignore[no-untyped-def]
@@ -124,6 +131,14 @@ def page(browser):  # type: ignore[no-untyped-def]
             route.abort()
 
     context.route("**/*", route)
+    return blocked
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh page in a fresh context (empty localStorage) that refuses every request off 127.0.0.1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    blocked = block_other_hosts(context)
     page = context.new_page()
     page.blocked_requests = blocked  # type: ignore[attr-defined]
     yield page
@@ -145,14 +160,44 @@ GATE_SUMMARY: list[str] = []
 
 
 def report_gate(line: str) -> None:
-    """Record a one-line summary of a quality gate; printed at the end of the run."""
+    """Record a one-line summary of a quality gate; printed in the terminal summary at the end of the run."""
     GATE_SUMMARY.append(line)
 
 
+#: The keyboard gate is spread over the browser tests of the components it covers (quizzes, progress,
+#: instructor toggle, launch buttons, tabs, the link generator...): every test whose name says so.
+KEYBOARD_TEST = re.compile(r"keyboard|with_tab|focus_ring")
+#: Outcome of each keyboard test that ran: node id → "passed", "failed" or "skipped".
+KEYBOARD_OUTCOMES: dict[str, str] = {}
+
+
+def pytest_runtest_logreport(report) -> None:  # type: ignore[no-untyped-def]
+    name = report.nodeid.split("::")[-1]
+    if not KEYBOARD_TEST.search(name.split("[")[0]):
+        return
+    if report.failed:
+        KEYBOARD_OUTCOMES[report.nodeid] = "failed"
+    elif report.skipped:
+        KEYBOARD_OUTCOMES.setdefault(report.nodeid, "skipped")
+    elif report.when == "call":
+        KEYBOARD_OUTCOMES.setdefault(report.nodeid, "passed")
+
+
+def _keyboard_summary() -> str:
+    outcomes = list(KEYBOARD_OUTCOMES.values())
+    files = sorted({nodeid.split("::")[0].rsplit("/", 1)[-1] for nodeid in KEYBOARD_OUTCOMES})
+    functions = {nodeid.split("::")[-1].split("[")[0] for nodeid in KEYBOARD_OUTCOMES}
+    return (
+        f"keyboard: {len(functions)} keyboard-only tests ({len(outcomes)} with their parameters) in {', '.join(files)}: "
+        f"{outcomes.count('passed')} passed, {outcomes.count('failed')} failed, {outcomes.count('skipped')} skipped"
+    )
+
+
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    if GATE_SUMMARY:
+    lines = [*GATE_SUMMARY, *([_keyboard_summary()] if KEYBOARD_OUTCOMES else [])]
+    if lines:
         terminalreporter.section("quality gates")
-        for line in GATE_SUMMARY:
+        for line in lines:
             terminalreporter.write_line(line)
 
 

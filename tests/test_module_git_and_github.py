@@ -1,4 +1,6 @@
-"""git-and-github: the RStudio script pushes, and the error texts the module quotes are git's own."""
+"""git-and-github: the RStudio script pushes, the error texts the module quotes are git's own, and each
+hub's page shows its own way to push: the gh-scoped-creds device flow where the hub has a GitHub app
+(``github_push``), a personal access token everywhere else."""
 
 from __future__ import annotations
 
@@ -15,9 +17,14 @@ import pytest
 from training.hub_profile import load_hub_profile
 from training.hub_values import substitute
 
-from .conftest import ROOT
+from .conftest import HUBS, ROOT, BuiltSite
 
 MODULE = ROOT / "modules" / "git-and-github"
+PAGE = "modules/git-and-github/index.html"
+
+#: What only the gh-scoped-creds way shows, and what only the personal access token way shows.
+DEVICE_FLOW = ["gh-scoped-creds", "https://github.com/login/device", "Authentication will expire in 8.0 hours"]
+TOKEN = ["A personal access token", "Fine-grained tokens", "credential.helper 'cache --timeout=28800'"]
 
 
 @pytest.mark.skipif(shutil.which("Rscript") is None, reason="R is not installed")
@@ -77,3 +84,34 @@ def test_git_cannot_ask_for_a_username_without_a_terminal(login_remote: str, tmp
     assert expected in result.stderr
     page = (MODULE / "index.md").read_text(encoding="utf-8")
     assert "fatal: could not read Username for 'https://github.com': No such device or address" in page
+
+
+def test_hub_with_a_github_app_shows_the_device_flow_and_the_apps_page(demo_site: BuiltSite) -> None:
+    hub = load_hub_profile()
+    assert hub.github_push is not None
+    text = demo_site.text(PAGE)
+    for shown in DEVICE_FLOW:
+        assert shown in text, shown
+    app_url = str(hub.github_push.app_url)
+    assert app_url in text
+    assert demo_site.page(PAGE).select(f'article a[href="{app_url}"]'), "the app's page is a link"
+    for hidden in TOKEN:
+        assert hidden not in text, hidden
+
+
+@pytest.mark.parametrize(
+    ("site", "hub_file"),
+    [("ocean_site", "gcp-cilogon.yaml"), ("workshop_hub_site", "password-rstudio.yaml")],
+    ids=["gcp", "rstudio"],
+)
+def test_hubs_without_a_github_app_show_the_personal_access_token(
+    site: str, hub_file: str, request: pytest.FixtureRequest
+) -> None:
+    assert load_hub_profile(HUBS / hub_file).github_push is None
+    built: BuiltSite = request.getfixturevalue(site)
+    text = built.text(PAGE)
+    for shown in TOKEN:
+        assert shown in text, shown
+    assert "use a personal access token as the password" in text  # the troubleshooting box too
+    for hidden in [*DEVICE_FLOW, "github.com/apps/"]:
+        assert hidden not in text, hidden

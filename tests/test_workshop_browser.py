@@ -85,22 +85,41 @@ def test_missing_branch_and_path_outside_the_repository_are_errors(page, site_ur
     assert page.is_enabled(".training-lg-copy")
 
 
+#: The link generator's controls, in Tab order.
+CONTROLS = ["#lg-hub", "#lg-repo", "#lg-branch", "#lg-path", "#lg-interface", ".training-lg-copy", "#lg-open"]
+#: What makes a focus indicator: the outline and the box shadow.
+RING = "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow]; }"
+
+
+def _focus_ring(page, selector: str, unfocused: list[str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The focused element's ring, once it differs from ``unfocused`` (a CSS transition may take a moment)."""
+    ring = page.locator(selector).evaluate(RING)
+    for _ in range(20):
+        if ring != unfocused:
+            break
+        page.wait_for_timeout(50)
+        ring = page.locator(selector).evaluate(RING)
+    return ring
+
+
 def test_keyboard_only(page, site_url: str) -> None:  # type: ignore[no-untyped-def]
-    """Every control is reached with Tab, shows a focus ring, and works from the keyboard."""
+    """Every control is reached with Tab, shows a focus ring it did not show before, and works from the keyboard."""
     page.goto(site_url + PAGE)
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    unfocused = {selector: page.locator(selector).evaluate(RING) for selector in CONTROLS}
     page.focus("#lg-hub")
-    visited = []
-    for _ in range(7):
-        focused = page.evaluate(
-            "() => { const e = document.activeElement; const s = getComputedStyle(e);"
-            " return [e.id || e.className, s.outlineStyle, s.outlineWidth, s.boxShadow]; }"
-        )
-        visited.append(focused[0])
-        assert focused[1] != "none" or focused[3] != "none", focused  # a visible focus indicator
+    for selector in CONTROLS:
+        target = page.locator(selector)
+        assert target.evaluate("el => el === document.activeElement"), f"Tab did not reach {selector}"
+        assert target.evaluate("el => el.matches(':focus-visible')"), selector
+        ring = _focus_ring(page, selector, unfocused[selector])
+        # Focus changes the outline or the box shadow: a default style that is always there does not pass.
+        assert ring != unfocused[selector], (selector, ring)
+        style, width, color, shadow = ring
+        outline = style not in ("none", "hidden") and float(width.removesuffix("px")) >= 2
+        outline = outline and color not in ("rgba(0, 0, 0, 0)", "transparent")
+        assert outline or shadow not in ("none", unfocused[selector][3]), (selector, unfocused[selector], ring)
         page.keyboard.press("Tab")
-    assert visited[:5] == ["lg-hub", "lg-repo", "lg-branch", "lg-path", "lg-interface"]
-    assert "training-lg-copy" in visited[5]
-    assert visited[6] == "lg-open"
     # Type a path and choose "Jupyter Notebook" with the arrow keys.
     page.focus("#lg-path")
     page.keyboard.type("intro/welcome.ipynb")

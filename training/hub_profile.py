@@ -7,6 +7,7 @@ so that a typo in a client's file is reported instead of silently producing a wr
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from pathlib import Path
 from typing import Any, Literal
@@ -448,13 +449,22 @@ PROVIDER_NAMES = {
 # --- loading -------------------------------------------------------------------------------------
 
 
+def key_text(key: object) -> str:
+    """A key as a problem line names it: plain names as they are, others quoted on one line
+    (a YAML key may hold a newline or a colon), ``true``/``false`` as YAML writes them."""
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    text = str(key)
+    return text if re.fullmatch(r"[A-Za-z0-9_-]+", text) else json.dumps(text, ensure_ascii=False)
+
+
 def _dotted(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + str(part)
+            out += ("." if out else "") + key_text(part)
     return out or "(top level)"
 
 
@@ -483,6 +493,10 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     kind, loc, value = error["type"], error["loc"], error.get("input")
     if kind == "missing":
         return "required key is missing; add it"
+    if kind == "invalid_key":
+        return (
+            f"the key {key_text(value)} is not a name; expected a word such as 'name' (YAML reads {value!r} as a value)"
+        )
     if kind == "extra_forbidden":
         model = _model_at(loc, root)
         known = [field.alias or name for name, field in model.model_fields.items()] if model else []
@@ -534,6 +548,8 @@ def validation_problems(path: Path, exc: ValidationError, root: type[BaseModel])
     by_key: dict[tuple[Any, ...], dict[str, Any]] = {}
     for err in exc.errors():
         loc = _without_union_tag(tuple(err["loc"]), err["type"])
+        if err["type"] == "invalid_key":  # pydantic puts the key itself (True read as 1) as the last step
+            loc = (*loc[:-1], err["input"])
         # ``int | float`` fails twice, once per type: say it once, as "a number".
         if loc not in by_key or err["type"].startswith("float"):
             by_key[loc] = {**err, "loc": loc}
@@ -554,7 +570,7 @@ def _without_union_tag(loc: tuple[Any, ...], kind: str) -> tuple[Any, ...]:
 def _yaml_problem(path: Path, exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = f"line {mark.line + 1}" if mark else "(file)"
-    problem = getattr(exc, "problem", None) or str(exc)
+    problem = " ".join((getattr(exc, "problem", None) or str(exc)).split())  # one line, always
     return f"{path}: {where}: invalid YAML: {problem}; expected a YAML mapping of keys to values"
 
 

@@ -65,7 +65,9 @@ def lookup(values: Mapping[str, Any], dotted: str) -> Any:
             return None
         if isinstance(current, Mapping) and part in current:
             current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
+        elif isinstance(current, list) and part.isdigit():
+            if int(part) >= len(current):  # this hub's list is shorter: not set (fine in a dropped only-if)
+                return None
             current = current[int(part)]
         else:
             raise KeyError(dotted)

@@ -57,6 +57,23 @@ def _skip(self: Any, node: nodes.Node) -> None:
     raise nodes.SkipNode
 
 
+def collected_copy(note: instructor_note, from_doc: str, to_doc: str) -> instructor_note:
+    """A note of ``from_doc`` to show on ``to_doc`` (notes page, workshop guide): no ids, links re-aimed.
+
+    The ids belong to the module page (repeated they would clash). Links resolve from ``to_doc``: a
+    relative ``{doc}`` target is made absolute first, since it is read relative to the page that wrote it.
+    """
+    copy = note.deepcopy()
+    copy["collected"] = True
+    for element in copy.findall(nodes.Element):
+        element["ids"] = []
+    for xref in copy.findall(addnodes.pending_xref):
+        if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
+            xref["reftarget"] = "/" + docname_join(xref.get("refdoc", from_doc), xref["reftarget"])
+        xref["refdoc"] = to_doc
+    return copy
+
+
 class InstructorNote(SphinxDirective):
     """``instructor-note``: MyST content shown only in the instructor view and on the notes page."""
 
@@ -188,16 +205,7 @@ class FillNotesIndex(SphinxPostTransform):
             title += self._link(index_doc, group, self._title(group))
             section += title
             for docname, note in notes:
-                copy = note.deepcopy()
-                copy["collected"] = True
-                for element in copy.findall(nodes.Element):
-                    element["ids"] = []  # the ids belong to the module page; repeated here they would clash
-                for xref in copy.findall(addnodes.pending_xref):
-                    # Resolve links from this page, not the module page: a relative {doc} target is
-                    # made absolute first, since it is read relative to the page that wrote it.
-                    if xref.get("refdomain") == "std" and xref.get("reftype") == "doc":
-                        xref["reftarget"] = "/" + docname_join(xref.get("refdoc", docname), xref["reftarget"])
-                    xref["refdoc"] = index_doc
+                copy = collected_copy(note, docname, index_doc)
                 if docname != group:
                     source = nodes.paragraph("", "From ", classes=["training-note-source"])
                     source += self._link(index_doc, docname, self._title(docname))

@@ -6,15 +6,17 @@ Each returns a list of human-readable problems; an empty list means the gate pas
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
 from training.self_contained import external_assets
 
-#: Visible text that means a value leaked unrendered.
+#: Text that means a value leaked unrendered (in what a reader sees or a screen reader reads).
 LEAK_PATTERNS = [
     re.compile(r"\{\{.*?\}\}"),
     re.compile(r"(?<![\w.])(None(?! of)|null|undefined)(?!\w)"),
@@ -26,6 +28,8 @@ class SiteReport:
     pages: int
     links: int
     problems: list[str]
+    #: How many hub values a value check looked for (``check_values_escaped``).
+    values: int = 0
 
 
 def html_pages(site: Path) -> list[Path]:
@@ -80,26 +84,91 @@ def check_links(site: Path) -> SiteReport:
 #: Pages that document the placeholder syntax: ``{{ hub.x }}`` in their code samples is the point.
 SYNTAX_PAGES = {"docs/maintainers.html", "docs/hub-profile.html"}
 
+#: Attributes whose values a reader sees (tooltips, link targets in the status bar) or a screen reader reads.
+LEAK_ATTRIBUTES = ("alt", "title", "aria-label", "href")
 
-def visible_text(page: Path, skip_code: bool = False) -> str:
+
+def _readable_parts(page: Path, skip_code: bool = False) -> Iterator[tuple[str, str]]:
+    """``(where, text)`` for everything of a page a reader sees or hears, whitespace collapsed.
+
+    The ``<title>``, the visible text of the whole body (header, sidebar, main content, footer), and
+    the values of :data:`LEAK_ATTRIBUTES` (hrefs URL-decoded). Scripts and styles are not read;
+    ``skip_code`` also leaves out ``<code>`` and ``<pre>`` (syntax examples) with their attributes.
+    """
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     for tag in soup(["script", "style", "template", "noscript", *(["code", "pre"] if skip_code else [])]):
         tag.decompose()
-    main = soup.select_one("main") or soup.body or soup
-    return " ".join(main.get_text(" ").split())
+    if soup.title:
+        yield "<title>", " ".join(soup.title.get_text(" ").split())
+    body = soup.body or soup
+    yield "text", " ".join(body.get_text(" ").split())
+    for tag in soup.find_all(True):
+        for attribute in LEAK_ATTRIBUTES:
+            value = tag.get(attribute)
+            if value is None:
+                continue
+            value = " ".join(value) if isinstance(value, list) else value
+            if attribute == "href":
+                value = unquote(value)
+            yield f"<{tag.name} {attribute}>", " ".join(value.split())
+
+
+def visible_text(page: Path, skip_code: bool = False) -> str:
+    """The visible text of a page's body (not only ``<main>``: the sidebar and header too)."""
+    return next(text for where, text in _readable_parts(page, skip_code) if where == "text")
 
 
 def check_leaks(site: Path) -> SiteReport:
-    """No raw ``{{ ... }}`` and no None/null/undefined in any page's main content."""
+    """No raw ``{{ ... }}`` and no None/null/undefined in any page's title, visible text or read attributes."""
     problems = []
     pages = html_pages(site)
     for page in pages:
-        text = visible_text(page, skip_code=page.relative_to(site).as_posix() in SYNTAX_PAGES)
-        for pattern in LEAK_PATTERNS:
-            for match in pattern.finditer(text):
-                context = text[max(0, match.start() - 40) : match.end() + 40]
-                problems.append(f"{page.relative_to(site)}: {match.group(0)!r} in “…{context}…”")
+        name = page.relative_to(site).as_posix()
+        for where, text in _readable_parts(page, skip_code=name in SYNTAX_PAGES):
+            for pattern in LEAK_PATTERNS:
+                for match in pattern.finditer(text):
+                    context = text[max(0, match.start() - 40) : match.end() + 40]
+                    label = "" if where == "text" else f"{where} "
+                    problems.append(f"{name}: {label}{match.group(0)!r} in “…{context}…”")
     return SiteReport(len(pages), 0, problems)
+
+
+#: Characters that make a value markup if written into HTML unescaped.
+MARKUP_CHARACTERS = ("<", ">", '"')
+
+
+def markup_values(values: Any, path: str = "") -> list[tuple[str, str]]:
+    """``(dotted.path, value)`` for every string in nested hub values that contains a markup character."""
+    if isinstance(values, dict):
+        return [
+            found
+            for key, value in values.items()
+            for found in markup_values(value, f"{path}.{key}" if path else str(key))
+        ]
+    if isinstance(values, list):
+        return [found for index, value in enumerate(values) for found in markup_values(value, f"{path}[{index}]")]
+    if isinstance(values, str) and any(character in values for character in MARKUP_CHARACTERS):
+        return [(path, values)]
+    return []
+
+
+def check_values_escaped(site: Path, values: dict[str, Any]) -> SiteReport:
+    """No hub value with markup characters appears verbatim in the source of any page: all are escaped.
+
+    ``values`` are the hub's nested values (``HubProfile.values()``). A value with ``<``, ``>`` or
+    ``"`` written as is would be live HTML (the book theme's print header once did this with the hub
+    name); escaped, it reads ``&lt;`` and so on. The whole source is searched, scripts included.
+    """
+    risky = markup_values(values)
+    problems = []
+    pages = html_pages(site)
+    for page in pages:
+        source = page.read_text(encoding="utf-8")
+        for path, value in risky:
+            if value in source:
+                line = source.count("\n", 0, source.index(value)) + 1
+                problems.append(f"{page.relative_to(site)}:{line}: hub.{path} {value!r} written unescaped")
+    return SiteReport(len(pages), 0, problems, len(risky))
 
 
 def check_self_contained(site: Path) -> SiteReport:
@@ -124,20 +193,30 @@ def check_images_have_alt(site: Path) -> SiteReport:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m training.site_checks SITE``: links/anchors, leaks and self-contained checks of a built site."""
+    """``python -m training.site_checks SITE [HUB_FILE]``: links/anchors, leaks and self-contained checks.
+
+    With ``HUB_FILE`` (the hub the site was built for), also that its values with markup are escaped.
+    """
     import sys
+
+    from training.hub_profile import load_hub_profile
 
     args = sys.argv[1:] if argv is None else argv
     site = Path(args[0]) if args else Path("_build/demo/html")
-    failed = False
-    for name, check in [
+    checks = [
         ("links and anchors", check_links),
         ("leaks", check_leaks),
         ("self-contained", check_self_contained),
         ("alt text", check_images_have_alt),
-    ]:
+    ]
+    if len(args) > 1:
+        values = load_hub_profile(args[1]).values()
+        checks.append(("escaped hub values", lambda site: check_values_escaped(site, values)))
+    failed = False
+    for name, check in checks:
         report = check(site)
-        print(f"{name}: {report.pages} files, {report.links} links checked, {len(report.problems)} problems")
+        checked = f"{report.values} values" if name == "escaped hub values" else f"{report.links} links"
+        print(f"{name}: {report.pages} files, {checked} checked, {len(report.problems)} problems")
         for problem in report.problems:
             print(f"  {problem}")
         failed |= bool(report.problems)

@@ -43,7 +43,7 @@ from training.handout_pdf import HandoutPrint, HandoutPrinter, report
 from training.hub_profile import HubFileError, HubProfile, load_hub_profile
 from training.hub_values import escape_markdown
 from training.instructor import _registry as instructor_notes
-from training.instructor import reading_order
+from training.instructor import collected_copy, reading_order
 from training.module_info import ModuleInfo, format_minutes, read_catalogue
 from training.modules import GeneratedMarkdownDirective, element, path_modules
 from training.nbgitpuller import INTERFACE_NAMES, LINK_INTERFACES, nbgitpuller_url
@@ -448,11 +448,7 @@ class FillWorkshopParts(SphinxPostTransform):
         result: list[nodes.Node] = []
         for docname in self._module_docs(module_id):
             for note in registry.get(docname, []):
-                copy = note.deepcopy()
-                copy["collected"] = True
-                for child in copy.findall(nodes.Element):
-                    child["ids"] = []  # they belong to the module page
-                result.append(copy)
+                result.append(collected_copy(note, docname, self.env.docname))
         return result or [nodes.paragraph("", "This module has no instructor notes yet.")]
 
     def _links(self, slug: str) -> list[nodes.Node]:

@@ -1,18 +1,24 @@
 """Your files: upload (button and drag and drop), download a file, pack and download a folder,
-check your usage in a terminal. RStudio's Files pane steps are listed as not replayed.
+check your usage in a terminal, delete a file for good from the File Browser (a hub's default: no
+Trash), and see that Delete refuses a folder with files in it, which ``rm -r`` removes.
+RStudio's Files pane steps, and Move to Trash on a hub that keeps a Trash, are listed as not
+replayed (tests/test_module_your_files.py replays Move to Trash on JupyterLab alone).
 
-Every label here ("Upload Files", "Download", "Terminal", ...) is matched exactly on JupyterLab 4.
+Every label here ("Upload Files", "Download", "Delete", "Delete Failed", "Terminal", ...) is matched
+exactly on JupyterLab 4.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
+import time
 from pathlib import Path
 
 import training.walkthrough as w
 
 SAMPLE = "station,temperature\nA,12.5\nB,14.1\nC,9.8\n"
+TRASH = Path(".local/share/Trash")
 DROPPED = "station,rainfall\nA,3.2\nB,0.0\nC,11.4\n"
 
 
@@ -104,6 +110,90 @@ def refresh(name: str) -> w.Step:
     return w.do(f"refresh the File Browser until {name} shows", action, requires=["lab"])
 
 
+def delete_permanently(name: str) -> w.Step:
+    """Click "Delete" in the open context menu and confirm JupyterLab's dialog: the file is gone for good.
+
+    jupyter_server sends deleted files to the Trash by default (``delete_to_trash``), but the hub's
+    single-user server turns that off (jupyterhub/jupyterhub#1688): JupyterLab then says "Delete",
+    asks to "permanently delete", and keeps nothing in ``~/.local/share/Trash``.
+    """
+
+    def action(run: w.Run) -> None:
+        w.menu_item(run, "Delete").click()
+        answer_dialog(run, "Delete", f"Are you sure you want to permanently delete: {name}?", ["Cancel", "Delete"])
+        _item(run, name).wait_for(state="detached")
+        assert not (run.replica.home() / name).exists(), f"{name} is still in the home folder"
+        assert not (run.replica.home() / TRASH).exists(), "the hub keeps a Trash"
+
+    return w.do(f"delete {name} for good", action, requires=["lab"], labels=["Delete"])
+
+
+def move_to_trash(name: str) -> w.Step:
+    """Click "Move to Trash" in the open context menu and confirm: the file lands in ``~/.local/share/Trash``.
+
+    With ``delete_to_trash`` on, JupyterLab names the menu item, the dialog and its button "Move to
+    Trash". The file leaves the File Browser and the home folder's list, and is kept in the Trash
+    inside the home folder (``files/`` and ``info/``), where it still takes up space.
+    """
+
+    def action(run: w.Run) -> None:
+        original = (run.replica.home() / name).read_bytes()
+        w.menu_item(run, "Move to Trash").click()
+        question = f"Are you sure you want to move to trash: {name}?"
+        answer_dialog(run, "Move to Trash", question, ["Cancel", "Move to Trash"])
+        _item(run, name).wait_for(state="detached")
+        assert not (run.replica.home() / name).exists(), f"{name} is still in the home folder"
+        trash = run.replica.home() / TRASH
+        assert (trash / "files" / name).read_bytes() == original, f"{name} is not in {trash}/files"
+        info = (trash / "info" / f"{name}.trashinfo").read_text()
+        assert f"Path={run.replica.home() / name}" in info, info
+
+    return w.do(f"move {name} to the Trash", action, requires=["lab"], labels=["Move to Trash"])
+
+
+def delete_full_folder(name: str) -> w.Step:
+    """Delete on a folder with files in it: the server refuses, JupyterLab shows "Delete Failed"."""
+
+    def action(run: w.Run) -> None:
+        w.menu_item(run, "Delete").click()
+        answer_dialog(run, "Delete", f"Are you sure you want to permanently delete: {name}?", ["Cancel", "Delete"])
+        # jupyter_server refuses to delete a folder that is not empty (without a Trash); JupyterLab says so.
+        answer_dialog(run, "Delete Failed", f"Directory {run.replica.home() / name} not empty", ["Close"])
+        assert (run.replica.home() / name).is_dir(), f"{name} was deleted"
+
+    return w.do(
+        f"Delete on the folder {name} fails", action, requires=["lab"], labels=["Delete", "Delete Failed", "Close"]
+    )
+
+
+def folder_removed(name: str) -> w.Step:
+    """The folder is gone from the home folder, and from the File Browser once it is refreshed."""
+
+    def action(run: w.Run) -> None:
+        deadline = time.monotonic() + 10
+        while (run.replica.home() / name).exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not (run.replica.home() / name).exists(), f"{name} is still there"
+        run.exact("button", "Refresh the file browser.").click()
+        _item(run, name).wait_for(state="detached")
+
+    return w.do(f"{name} is gone", action, requires=["lab"])
+
+
+def answer_dialog(run: w.Run, title: str, text: str, buttons: list[str]) -> None:
+    """JupyterLab's dialog: check its exact title, text and buttons, then click the last button."""
+    dialog = run.page.locator(".jp-Dialog-content")
+    dialog.wait_for()
+    shown = " ".join(dialog.locator(".jp-Dialog-header").inner_text().split())
+    assert shown == title, f"the dialog is titled {shown!r}"
+    said = " ".join(dialog.locator(".jp-Dialog-body").inner_text().split())
+    assert said == text, f"the dialog says {said!r}"
+    labels = [" ".join(t.split()) for t in dialog.locator(".jp-Dialog-footer button").all_inner_texts()]
+    assert labels == buttons, f"the dialog's buttons are {labels}"
+    run.exact("button", buttons[-1], dialog).click()
+    dialog.wait_for(state="detached")
+
+
 def home_usage_printed(run: w.Run) -> None:
     """``du -sh ~`` printed a size and the home folder's path."""
     text = w.terminal_text(run, str(run.replica.home()))
@@ -170,10 +260,25 @@ WALKTHROUGH = w.Walkthrough(
     refresh("results.tar.gz"),
     open_context_menu("results.tar.gz"),
     download("results.tar.gz"),
+    open_context_menu("temperatures.csv"),
+    delete_permanently("temperatures.csv"),
+    open_context_menu("results"),
+    delete_full_folder("results"),
+    w.run_in_terminal("rm -r results"),
+    folder_removed("results"),
+    w.not_replayed(
+        "a hub that keeps a Trash: Move to Trash, then du -sh and rm -rf ~/.local/share/Trash",
+        "the replica cannot start a server with the Trash on (a command-line option of the hub's spawner); "
+        "tests/test_module_your_files.py replays Move to Trash on JupyterLab alone",
+        requires=["lab"],
+        labels=["Move to Trash"],
+    ),
     w.not_replayed("RStudio: Files pane > Upload, choose the file, OK", requires=["rstudio"], labels=["Upload", "OK"]),
     w.not_replayed(
         "RStudio: tick the file, More > Export..., Download",
         requires=["rstudio"],
         labels=["More", "Export...", "Download"],
     ),
+    w.not_replayed("RStudio: tick the files, Delete, confirm", requires=["rstudio"], labels=["Delete"]),
+    w.not_replayed("RStudio: open know-your-files.R, Source", requires=["rstudio"], labels=["Source", "Console"]),
 )
