@@ -69,7 +69,7 @@ def linkcheck(session: nox.Session) -> None:
     """Check every internal link, anchor and image of the built demo site (and leaks, CDN assets)."""
     session.install("-e", ".")
     session.run("hub-training", "build")
-    session.run("python", "-m", "training.site_checks", "_build/demo/html")
+    session.run("python", "-m", "training.site_checks", "_build/demo/html", "training/hubs/demo.yaml")
 
 
 @nox.session(default=False)
