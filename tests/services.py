@@ -97,12 +97,17 @@ def start_s3_server() -> Iterator[S3Server]:
             raise RuntimeError("moto.server did not start within 30 s")
         yield S3Server(port)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=10)
+
+
+def stop(process: subprocess.Popen, timeout: float) -> None:  # type: ignore[type-arg]
+    """Stop a server this test run started: ask it to end, then kill it if it takes too long."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def r_kernelspec_dir(folder: Path) -> str | None:

@@ -31,7 +31,7 @@ from training.hub_profile import load_hub_profile
 from training.hub_values import substitute
 
 from .conftest import ROOT, BuiltSite
-from .services import free_port
+from .services import free_port, stop
 from .test_exercises import outputs_text, run_exercise
 
 MODULE = ROOT / "modules" / "your-files"
@@ -273,12 +273,7 @@ def lab_with_trash(tmp_path: Path) -> Iterator[tuple[str, Path]]:
                 time.sleep(0.3)
         yield url, home
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server, timeout=20)
 
 
 @pytest.mark.browser
