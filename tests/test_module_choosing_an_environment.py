@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -124,10 +126,15 @@ def test_a_start_timeout_leaves_nothing_after_spawn_failed() -> None:
             return exc
         raise AssertionError("no timeout")
 
-    message, html = format_exception(asyncio.run(timed_out()))
+    def run(coroutine: Any) -> BaseException:
+        # In a thread of its own: the browser tests' Playwright keeps an event loop running in this one.
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, coroutine).result()
+
+    message, html = format_exception(run(timed_out()))
     assert (message, html) == ("", None)
     # and the reloaded page has no sentence with the reason (only_jupyterhub: a TimeoutError has none)
-    assert format_exception(asyncio.run(timed_out()), only_jupyterhub=True) == (None, None)
+    assert format_exception(run(timed_out()), only_jupyterhub=True) == (None, None)
 
 
 def test_kernel_restarting_is_jupyterlabs_own_dialog(demo_site: BuiltSite) -> None:
