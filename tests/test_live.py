@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from training.live import RELOAD_SCRIPT, serve_live, snapshot
@@ -20,11 +21,29 @@ def test_snapshot_watches_sources_and_ignores_build_output(tmp_path: Path) -> No
     assert list(snapshot([tmp_path])) == [tmp_path / "a.md"]
 
 
-def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
-    source, out = tmp_path / "src" / "page.md", tmp_path / "out"  # as _build: output is not watched
+def _site(tmp_path: Path) -> tuple[Path, Path]:
+    """A source page saying "first" and an output folder outside the watched one (as _build is)."""
+    source, out = tmp_path / "src" / "page.md", tmp_path / "out"
     source.parent.mkdir()
     out.mkdir()
     source.write_text("first")
+    return source, out
+
+
+def _serve(build: Callable[[], int], out: Path, source: Path) -> str:
+    """Start the live server in a thread, watching the source's folder; its URL."""
+    port = free_port()
+    threading.Thread(
+        target=serve_live,
+        args=(build, out, [source.parent]),
+        kwargs={"port": port, "interval": 0.05, "log": lambda _: None},
+        daemon=True,
+    ).start()
+    return f"http://127.0.0.1:{port}/"
+
+
+def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
+    source, out = _site(tmp_path)
     builds: list[str] = []
 
     def build() -> int:
@@ -33,15 +52,7 @@ def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
         builds.append(text)
         return 0
 
-    port = free_port()
-    thread = threading.Thread(
-        target=serve_live,
-        args=(build, out, [source.parent]),
-        kwargs={"port": port, "interval": 0.05, "log": lambda _: None},
-        daemon=True,
-    )
-    thread.start()
-    url = f"http://127.0.0.1:{port}/"
+    url = _serve(build, out, source)
     deadline = time.monotonic() + 10
     while True:
         try:
@@ -64,10 +75,7 @@ def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
 
 def test_a_save_during_a_build_is_not_lost(tmp_path: Path) -> None:
     """The maintainer saves while the first build runs: the server must build again, not miss it."""
-    source, out = tmp_path / "src" / "page.md", tmp_path / "out"
-    source.parent.mkdir()
-    out.mkdir()
-    source.write_text("first")
+    source, out = _site(tmp_path)
     builds: list[str] = []
 
     def build() -> int:
@@ -79,13 +87,7 @@ def test_a_save_during_a_build_is_not_lost(tmp_path: Path) -> None:
         builds.append(text)
         return 0
 
-    port = free_port()
-    threading.Thread(
-        target=serve_live,
-        args=(build, out, [source.parent]),
-        kwargs={"port": port, "interval": 0.05, "log": lambda _: None},
-        daemon=True,
-    ).start()
+    _serve(build, out, source)
     deadline = time.monotonic() + 10
     while builds[-1:] != ["saved during the build"]:
         assert time.monotonic() < deadline, builds

@@ -377,6 +377,7 @@ class HubProfile(StrictModel):
         data = self.model_dump(mode="json", exclude={"profile_list_from"})
         data["host"] = self.host
         data["storage"].update(CLOUD_STORAGE[self.storage.cloud])
+        data["storage"]["vsi_handler"] = data["storage"]["vsi_prefix"].rstrip("/")  # as GDAL's messages name it
         data["storage"]["shared_readonly"] = self.storage.shared_readonly
         data["login"]["provider_name"] = PROVIDER_NAMES[self.login.provider]
         from training.nbgitpuller import clone_dir
@@ -391,7 +392,6 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
         "scheme": "s3",
         "fs_package": "s3fs",
         "vsi_prefix": "/vsis3/",
-        "vsi_handler": "/vsis3",
         "anonymous_option": "anon=True",
         "public_data_url": "s3://cmip6-pds/pangeo-cmip6.csv",
     },
@@ -399,7 +399,6 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
         "scheme": "gs",
         "fs_package": "gcsfs",
         "vsi_prefix": "/vsigs/",
-        "vsi_handler": "/vsigs",
         "anonymous_option": 'token="anon"',
         "public_data_url": "gs://cmip6/pangeo-cmip6.csv",
     },
@@ -407,7 +406,6 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
         "scheme": "az",
         "fs_package": "adlfs",
         "vsi_prefix": "/vsiaz/",
-        "vsi_handler": "/vsiaz",
         "anonymous_option": 'account_name="azureopendatastorage"',  # adlfs: an account name, no key
         "public_data_url": "",
     },
@@ -415,7 +413,6 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
         "scheme": "",
         "fs_package": "",
         "vsi_prefix": "",
-        "vsi_handler": "",
         "anonymous_option": "",
         "public_data_url": "",
     },

@@ -40,8 +40,9 @@ AUDIENCE = {"python": "Python users", "r": "R users", "both": "Python and R user
 
 def audience_label(audience: str, languages: list[str]) -> str:
     """Who a module is for on this hub: "both" means only the languages the hub offers."""
-    if audience == "both" and len(set(languages) & {"python", "r"}) == 1:
-        return AUDIENCE[next(iter(set(languages) & {"python", "r"}))]
+    offered = set(languages) & {"python", "r"}
+    if audience == "both" and len(offered) == 1:
+        return AUDIENCE[offered.pop()]
     return AUDIENCE[audience]
 
 
