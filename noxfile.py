@@ -29,11 +29,14 @@ def hub_first(posargs: list[str]) -> list[str]:
 def docs(session: nox.Session) -> None:
     """Build the site: ``nox -s docs [-- --hub HUB.yaml] [--workshop WORKSHOP.yaml] [--live]``.
 
-    Output: _build/<hub-id>/html; with ``--workshop`` (only that workshop's pages and modules)
+    Without arguments: the demo training site into _build/demo/html and the project's own
+    documentation (docs/) into _build/project-docs/html. Otherwise _build/<hub-id>/html; with ``--workshop`` (only that workshop's pages and modules)
     _build/<hub-id>-<workshop-slug>/html. ``--workshop`` is passed on to ``hub-training build``.
     """
     session.install("-e", ".")
     session.run("hub-training", "build", *hub_first(session.posargs))
+    if not session.posargs:
+        session.run("sphinx-build", "-b", "html", "-n", "-W", "--keep-going", "docs", "_build/project-docs/html")
 
 
 @nox.session(default=False)
@@ -69,14 +72,14 @@ def linkcheck(session: nox.Session) -> None:
     """Check every internal link, anchor and image of the built demo site (and leaks, CDN assets)."""
     session.install("-e", ".")
     session.run("hub-training", "build")
-    session.run("python", "-m", "training.site_checks", "_build/demo/html", "training/hubs/demo.yaml")
+    session.run("python", "-m", "training.gates.site_checks", "_build/demo/html", "training/site/hubs/demo.yaml")
 
 
 @nox.session(default=False)
 def bench(session: nox.Session) -> None:
     """Measure build speed, edits, many hubs and page weight: writes docs/benchmarks/results.json."""
     session.install("-e", ".[test]")
-    session.run("python", "-m", "training.bench", *session.posargs)
+    session.run("python", "docs/_tools/bench.py", *session.posargs)
 
 
 @nox.session(default=False)

@@ -8,30 +8,10 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-
-from training.site_picture import CHROMIUM_ARGS  # one list of flags for every Chromium we start
-
-
-def chromium_path() -> str | None:
-    """Debian's Chromium when installed; None lets Playwright use its own browser (user machines)."""
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-def launch_options() -> dict[str, object]:
-    options: dict[str, object] = {"headless": True, "args": CHROMIUM_ARGS}
-    path = chromium_path()
-    if path:
-        options["executable_path"] = path
-    return options
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 ROOT = Path(__file__).resolve().parent.parent
 HUBS = Path(__file__).resolve().parent / "hubs"
 SITES = Path(__file__).resolve().parent / "sites"
-DEMO_HUB = ROOT / "training" / "hubs" / "demo.yaml"
+DEMO_HUB = ROOT / "training" / "site" / "hubs" / "demo.yaml"
 
 # Tests read what builds print as plain text. CI machines set CI=true, which makes Sphinx colour
 # its output even into a pipe; NO_COLOR wins over that (and over FORCE_COLOR) in every subprocess.
@@ -46,7 +46,7 @@ class BuiltSite:
 
 def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "training.cli", *args], cwd=cwd, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "training.cli.main", *args], cwd=cwd, capture_output=True, text=True, check=False
     )
 
 
@@ -76,6 +76,16 @@ def build_hub_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path |
 @pytest.fixture(scope="session")
 def demo_site(build_hub_site: Callable[[Path | None], BuiltSite]) -> BuiltSite:
     site = build_hub_site(None)
+    assert site.returncode == 0, site.output
+    return site
+
+
+@pytest.fixture(scope="session")
+def project_docs(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The project's own documentation (docs/), built on its own as ``nox -s docs`` does."""
+    out = tmp_path_factory.mktemp("project-docs") / "html"
+    result = run_sphinx(ROOT / "docs", out)
+    site = BuiltSite(out, result.returncode, result.stdout + result.stderr)
     assert site.returncode == 0, site.output
     return site
 
@@ -201,7 +211,7 @@ def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untype
             terminalreporter.write_line(line)
 
 
-# --- a real local JupyterHub (training.replica) --------------------------------------------------
+# --- a real local JupyterHub (training.replay.replica) --------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -213,8 +223,8 @@ def hub_replica():  # type: ignore[no-untyped-def]
     """
     from contextlib import ExitStack
 
-    from training.hub_profile import load_hub_profile
-    from training.replica import Replica
+    from training.model.hub_profile import load_hub_profile
+    from training.replay.replica import Replica
 
     running: dict[str, Replica] = {}
     with ExitStack() as stack:
@@ -237,7 +247,7 @@ def replica(hub_replica):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def hub_context(browser):  # type: ignore[no-untyped-def]
     """A fresh, logged-out browser context with the walkthroughs' fixed viewport and settings."""
-    from training.walkthrough import new_context
+    from training.replay.walkthrough import new_context
 
     context = new_context(browser)
     yield context
@@ -271,7 +281,7 @@ def hub_environment(s3_server, tmp_path_factory: pytest.TempPathFactory) -> Iter
     """
     import os
 
-    from training.hub_profile import load_hub_profile
+    from training.model.hub_profile import load_hub_profile
 
     from .services import r_kernelspec_dir
 

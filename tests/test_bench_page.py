@@ -6,15 +6,16 @@ No timings are asserted here: the numbers are made up; what is tested is how the
 from __future__ import annotations
 
 import json
-import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
 
-from training.bench_page import chart_svg, missed_targets, results_markdown
+from .conftest import ROOT, run_sphinx
 
-from .conftest import run_sphinx
+sys.path.insert(0, str(ROOT / "docs" / "_tools"))  # the benchmark tools are not part of the package
+from bench_page import chart_svg, missed_targets, results_markdown  # noqa: E402
 
 
 def sample_results() -> dict[str, Any]:
@@ -82,12 +83,15 @@ def test_chart_is_an_accessible_svg_with_one_bar_per_measured_timing() -> None:
 
 def _site(tmp_path: Path, results: str | None) -> Path:
     src = tmp_path / "src"
-    (src / "docs" / "benchmarks").mkdir(parents=True)
-    shutil.copy(Path(__file__).parent / "sites" / "quiz_errors" / "conf.py", src / "conf.py")
-    (src / "index.md").write_text("# Site\n\n```{toctree}\ndocs/benchmarks/index\n```\n")
-    (src / "docs" / "benchmarks" / "index.md").write_text("# Benchmarks\n\n```{bench-results}\n```\n")
+    (src / "benchmarks").mkdir(parents=True)
+    conf = (Path(__file__).parent / "sites" / "quiz_errors" / "conf.py").read_text()
+    tools = ROOT / "docs" / "_tools"
+    conf += f"\nimport sys\nsys.path.insert(0, {str(tools)!r})\nextensions = [*extensions, 'bench_page']\n"
+    (src / "conf.py").write_text(conf)
+    (src / "index.md").write_text("# Site\n\n```{toctree}\nbenchmarks/index\n```\n")
+    (src / "benchmarks" / "index.md").write_text("# Benchmarks\n\n```{bench-results}\n```\n")
     if results is not None:
-        (src / "docs" / "benchmarks" / "results.json").write_text(results)
+        (src / "benchmarks" / "results.json").write_text(results)
     return src
 
 
@@ -95,14 +99,14 @@ def test_site_renders_results_and_says_when_there_are_none(tmp_path: Path) -> No
     src = _site(tmp_path, json.dumps(sample_results()))
     built = run_sphinx(src, tmp_path / "html")
     assert built.returncode == 0, built.stderr
-    page = BeautifulSoup((tmp_path / "html" / "docs" / "benchmarks" / "index.html").read_text(), "html.parser")
+    page = BeautifulSoup((tmp_path / "html" / "benchmarks" / "index.html").read_text(), "html.parser")
     assert page.select_one("figure.training-bench-figure svg[role=img]") is not None
     assert "2 cores" in page.get_text() and len(page.select("table")) >= 4
 
     empty = _site(tmp_path / "empty", None)
     built = run_sphinx(empty, tmp_path / "empty-html")
     assert built.returncode == 0, built.stderr
-    assert "No measurements yet" in (tmp_path / "empty-html" / "docs" / "benchmarks" / "index.html").read_text()
+    assert "No measurements yet" in (tmp_path / "empty-html" / "benchmarks" / "index.html").read_text()
 
 
 def test_broken_results_file_is_one_located_warning(tmp_path: Path) -> None:
@@ -113,7 +117,7 @@ def test_broken_results_file_is_one_located_warning(tmp_path: Path) -> None:
 
     src = _site(tmp_path, json.dumps({"date": "2026-11-26"}))
     built = run_sphinx(src, tmp_path / "html")
-    page, results = src / "docs" / "benchmarks" / "index.md", src / "docs" / "benchmarks" / "results.json"
+    page, results = src / "benchmarks" / "index.md", src / "benchmarks" / "results.json"
     warnings = [line for line in built.stderr.splitlines() if "WARNING" in line]
     assert built.returncode != 0
     assert warnings == [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from training.content_lint import lint_source, literal_values
-from training.hub_profile import load_hub_profile
+from training.model.hub_profile import load_hub_profile
+from training.sphinx_ext.content_lint import lint_source, literal_values
 
 from .conftest import run_sphinx
 

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-import training.walkthrough as w
-from training.hub_profile import HubFileError, load_hub_profile
-from training.module_info import format_minutes, read_catalogue
-from training.replica import NOT_INSTALLABLE, Replica
+import training.replay.walkthrough as w
+from training.model.hub_profile import HubFileError, load_hub_profile
+from training.model.module_info import format_minutes, read_catalogue
+from training.replay.replica import NOT_INSTALLABLE, Replica
 
 from .conftest import DEMO_HUB, HUBS, ROOT, BuiltSite, report_gate, run_cli
 from .test_module_jupyterlab_tour import links_to_module
@@ -194,7 +194,7 @@ def test_step_text_after_a_marker() -> None:
 
 
 def test_start_here_begins_with_curriculum_1_and_adds_up_its_time(demo_site: BuiltSite) -> None:
-    page = demo_site.page("docs/start-here.html")
+    page = demo_site.page("start-here.html")
     items = page.select("ol.training-path > li.training-path-item")
     path = [item["data-module"] for item in items]
     assert path[: len(CURRICULUM_1)] == CURRICULUM_1, path
@@ -252,7 +252,7 @@ def test_github_lab_site_builds_without_warnings(github_lab_site: BuiltSite) -> 
 def test_github_lab_site_has_no_rstudio_module_and_no_link_to_it(github_lab_site: BuiltSite) -> None:
     assert not (github_lab_site.html / "modules" / "rstudio-tour").exists()
     assert links_to_module(github_lab_site, "rstudio-tour") == []
-    path = [li["data-module"] for li in github_lab_site.page("docs/start-here.html").select("ol.training-path > li")]
+    path = [li["data-module"] for li in github_lab_site.page("start-here.html").select("ol.training-path > li")]
     assert path[:6] == [m for m in CURRICULUM_1 if m != "rstudio-tour"], path
     interfaces = {a["data-interface"] for page in github_lab_site.pages() for a in _open_in_hub(github_lab_site, page)}
     assert interfaces == {"lab"}

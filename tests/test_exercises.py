@@ -15,8 +15,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from training.exercises import Exercise, exercise_notebook, find_exercises, kernel_name
-from training.hub_profile import HubProfile, load_hub_profile
+from training.model.exercises import Exercise, exercise_notebook, find_exercises, kernel_name
+from training.model.hub_profile import HubProfile, load_hub_profile
 
 from .conftest import ROOT
 

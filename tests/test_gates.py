@@ -14,9 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from training.content_lint import SPELLINGS, lint_source, literal_values
-from training.hub_profile import load_hub_profile
-from training.site_checks import (
+from training.gates.site_checks import (
     check_images_have_alt,
     check_leaks,
     check_links,
@@ -24,6 +22,8 @@ from training.site_checks import (
     check_values_escaped,
     html_pages,
 )
+from training.model.hub_profile import load_hub_profile
+from training.sphinx_ext.content_lint import SPELLINGS, lint_source, literal_values
 
 from .conftest import DEMO_HUB, HUBS, ROOT, SITES, BuiltSite, block_other_hosts, report_gate
 

@@ -17,7 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from training.hub_profile import (
+from training.model.hub_profile import (
     DEMO_HUB_FILE,
     HubFileError,
     HubProfile,
@@ -25,8 +25,8 @@ from training.hub_profile import (
     load_hub_profile,
     read_yaml_mapping,
 )
-from training.hub_values import escape_markdown, substitute
-from training.module_info import read_catalogue
+from training.model.hub_values import escape_markdown, substitute
+from training.model.module_info import read_catalogue
 
 from .conftest import report_gate
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from training.hub_options import (
+from training.model.hub_profile import HubProfile, Profile, load_hub_profile
+from training.sphinx_ext.hub_options import (
     DEFAULT_UNLISTED_IN_CHOICES,
     default_choice,
     default_profile,
@@ -23,7 +24,6 @@ from training.hub_options import (
     table_cells,
     unlisted_labels,
 )
-from training.hub_profile import HubProfile, Profile, load_hub_profile
 
 from .conftest import DEMO_HUB, HUBS, SITES, run_sphinx
 

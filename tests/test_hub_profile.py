@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from training.cli import main
-from training.hub_profile import DEMO_HUB_FILE, HubFileError, load_hub_profile
+from training.cli.main import main
+from training.model.hub_profile import DEMO_HUB_FILE, HubFileError, load_hub_profile
 
 from .conftest import HUBS, run_cli
 
@@ -272,8 +272,8 @@ def test_plain_sphinx_build_with_a_bad_hub_file_is_clean(tmp_path: Path) -> None
 
 @pytest.mark.parametrize("cloud", ["aws", "gcp", "azure", "none"])
 def test_every_derived_value_exists_for_every_cloud(tmp_path: Path, cloud: str) -> None:
-    from training.hub_profile import DERIVED_VALUES
-    from training.hub_values import lookup
+    from training.model.hub_profile import DERIVED_VALUES
+    from training.model.hub_values import lookup
 
     buckets = {"aws": "s3://b/{username}", "gcp": "gs://b/{username}", "azure": "az://b/{username}"}
     storage = {"cloud": cloud}

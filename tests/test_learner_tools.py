@@ -16,8 +16,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 
-from training.instructor import group_of
-from training.quiz import _module_id, _strip_mark
+from training.sphinx_ext.instructor import group_of
+from training.sphinx_ext.quiz import _module_id, _strip_mark
 
 from .conftest import ROOT, SITES, BuiltSite, run_sphinx
 

@@ -16,7 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
-from training.progress import storage_key
+from training.sphinx_ext.progress import storage_key
 
 from .browser import serve_directory
 from .conftest import SITES, run_sphinx

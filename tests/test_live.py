@@ -8,7 +8,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from training.live import RELOAD_SCRIPT, serve_live, snapshot
+from training.cli.live import RELOAD_SCRIPT, serve_live, snapshot
 
 from .services import free_port
 
@@ -42,6 +42,13 @@ def _serve(build: Callable[[], int], out: Path, source: Path) -> str:
     return f"http://127.0.0.1:{port}/"
 
 
+def _save(path: Path, text: str) -> None:
+    """Save as editors do: the new text replaces the file at once (a watcher never sees it empty)."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text)
+    temporary.replace(path)
+
+
 def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
     source, out = _site(tmp_path)
     builds: list[str] = []
@@ -64,7 +71,7 @@ def test_save_rebuilds_and_serves_the_change(tmp_path: Path) -> None:
     assert b"<p>first</p>" in page and RELOAD_SCRIPT in page
     first_build = urllib.request.urlopen(url + "__build").read()
     time.sleep(0.05)
-    source.write_text("second")
+    _save(source, "second")
     deadline = time.monotonic() + 10
     while b"<p>second</p>" not in urllib.request.urlopen(url, timeout=1).read():
         assert time.monotonic() < deadline, builds

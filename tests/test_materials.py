@@ -13,9 +13,9 @@ from urllib.parse import parse_qsl, urlsplit
 import nbformat
 import pytest
 
-from training.hub_profile import load_hub_profile
-from training.materials import MaterialsError, materials_files, materials_index, target_for
-from training.nbgitpuller import nbgitpuller_url
+from training.model.hub_profile import load_hub_profile
+from training.model.materials import MaterialsError, materials_files, materials_index, target_for
+from training.model.nbgitpuller import nbgitpuller_url
 
 from .conftest import DEMO_HUB, HUBS, ROOT, SITES, run_sphinx
 
@@ -26,7 +26,7 @@ OCEAN = HUBS / "gcp-cilogon.yaml"
 def materials(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real command, in a clean environment without any git identity (like a fresh CI machine)."""
     return subprocess.run(
-        [sys.executable, "-m", "training.cli", "materials", *args],
+        [sys.executable, "-m", "training.cli.main", "materials", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 from .conftest import BuiltSite
 from .module_pages import MODULES, assert_complete_module_page, screenshots

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from training.hub_profile import load_hub_profile
+from training.model.hub_profile import load_hub_profile
 
 from .conftest import HUBS, BuiltSite
 from .module_pages import MODULES, article, assert_complete_module_page, learner_text, run_r_script, screenshots

@@ -22,8 +22,8 @@ from bs4 import BeautifulSoup
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from training.exercises import Exercise, exercise_notebook
-from training.hub_profile import load_hub_profile
+from training.model.exercises import Exercise, exercise_notebook
+from training.model.hub_profile import load_hub_profile
 
 from .conftest import HUBS, ROOT, TEST_USER, BuiltSite
 from .test_exercises import outputs_text, run_exercise

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from nbclient import NotebookClient
 
-from training.exercises import Exercise, exercise_notebook
-from training.hub_profile import load_hub_profile
-from training.hub_values import substitute
+from training.model.exercises import Exercise, exercise_notebook
+from training.model.hub_profile import load_hub_profile
+from training.model.hub_values import substitute
 
 from .conftest import ROOT
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 from .conftest import HUBS, ROOT, BuiltSite, report_gate
 from .module_pages import run_r_script
@@ -47,7 +47,7 @@ def test_demo_page_has_screenshots_quiz_notes_and_troubleshooting(demo_site: Bui
     notes = soup.select("article .training-instructor-note")
     assert len(notes) >= 3
     making_links = next(n for n in notes if "Making links" in n.get_text())
-    assert [a["href"] for a in making_links.select("a[href]")] == ["../../docs/link-generator.html"]
+    assert [a["href"] for a in making_links.select("a[href]")] == ["../../link-generator.html"]
     text = demo_site.text(PAGE)
     for message in (
         "Error: Merge error detected",

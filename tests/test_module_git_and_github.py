@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from training.hub_profile import load_hub_profile
-from training.hub_values import substitute
+from training.model.hub_profile import load_hub_profile
+from training.model.hub_values import substitute
 
 from .conftest import HUBS, ROOT, BuiltSite
 

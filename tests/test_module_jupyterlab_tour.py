@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 from .conftest import ROOT, BuiltSite
 

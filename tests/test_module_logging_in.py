@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training.hub_profile import load_hub_profile
+from training.model.hub_profile import load_hub_profile
 
 from .conftest import HUBS, BuiltSite
 from .module_pages import (
@@ -165,7 +165,7 @@ def test_login_instructions_are_rendered_as_markdown(demo_site: BuiltSite, ocean
 
 
 def test_login_instructions_never_become_html(tmp_path: Path) -> None:
-    from training.substitution import markdown_without_html
+    from training.sphinx_ext.substitution import markdown_without_html
 
     text = markdown_without_html("<script>alert(1)</script> &amp; **bold**")
     assert "<" not in text and "&amp;amp;" in text and "**bold**" in text

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 from .conftest import ROOT, BuiltSite, report_gate
 from .services import r_kernelspec_dir

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from training.exercises import Exercise
-from training.hub_profile import load_hub_profile
+from training.model.exercises import Exercise
+from training.model.hub_profile import load_hub_profile
 
 from .conftest import HUBS, ROOT, BuiltSite
 from .test_exercises import outputs_text, run_exercise

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from training.hub_profile import load_hub_profile
-from training.walkthrough import load_file
+from training.model.hub_profile import load_hub_profile
+from training.replay.walkthrough import load_file
 
 from .conftest import HUBS, BuiltSite
 from .module_pages import MODULES, assert_complete_module_page, interfaces, learner_text, run_r_script, screenshots

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from training.hub_profile import load_hub_profile
+from training.model.hub_profile import load_hub_profile
 
 from .conftest import HUBS, BuiltSite
 from .module_pages import (
@@ -47,7 +47,7 @@ def test_says_how_to_use_the_site_and_links_its_pages(demo_site: BuiltSite) -> N
     for words in ("Mark this module as done", "Check answer", "Instructor view", "Start here"):
         assert words in text
     targets = {a["href"] for a in article(demo_site, MODULE).select("a.internal")}
-    for page in ("docs/start-here.html", "docs/catalogue.html", "docs/instructor-notes.html"):
+    for page in ("start-here.html", "catalogue.html", "instructor-notes.html"):
         assert any(t.split("#")[0].endswith(page) for t in targets), f"no link to {page}: {targets}"
 
 

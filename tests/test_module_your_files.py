@@ -25,10 +25,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-import training.walkthrough as w
-from training.exercises import Exercise
-from training.hub_profile import load_hub_profile
-from training.hub_values import substitute
+import training.replay.walkthrough as w
+from training.model.exercises import Exercise
+from training.model.hub_profile import load_hub_profile
+from training.model.hub_values import substitute
 
 from .conftest import ROOT, BuiltSite
 from .services import free_port, stop
@@ -229,7 +229,7 @@ def _walkthrough_steps():  # type: ignore[no-untyped-def]
 def lab_with_trash(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     """JupyterLab on its own (jupyter_server's default, ``delete_to_trash=True``): what a hub shows when
     its administrators turn the Trash on. Yields its address and the home folder it serves."""
-    from training.replica import NEWS_PLUGIN
+    from training.replay.replica import NEWS_PLUGIN
 
     home = tmp_path / "home"
     home.mkdir()

@@ -9,7 +9,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from training.module_info import ModuleInfo, format_minutes, learning_path, read_catalogue
+from training.model.module_info import ModuleInfo, format_minutes, learning_path, read_catalogue
 
 from .conftest import HUBS, BuiltSite, run_sphinx
 
@@ -312,12 +312,12 @@ def test_repository_modules_are_valid() -> None:
 
 
 def test_demo_site_has_the_path(demo_site: BuiltSite) -> None:
-    path = demo_site.page("docs/start-here.html")
+    path = demo_site.page("start-here.html")
     assert path.select("ol.training-path > li")
 
 
 def test_only_if_is_resolved_in_the_source_keeping_line_numbers() -> None:
-    from training.substitution import resolve_only_if
+    from training.sphinx_ext.substitution import resolve_only_if
 
     text = "a\n:::{only-if} rstudio\n## RStudio heading\nx\n:::\nb\n::::{only-if} !rstudio\ny\n::::\n````\n:::{only-if} rstudio\n````\nc"
     kept, dropped, problems = resolve_only_if(text, {"rstudio"})

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, quote, urlsplit
 
 import pytest
 
-from training.nbgitpuller import clone_dir, nbgitpuller_url, pull_all_url, urlpath_for
+from training.model.nbgitpuller import clone_dir, nbgitpuller_url, pull_all_url, urlpath_for
 
 CASES = json.loads((Path(__file__).parent / "data" / "nbgitpuller_cases.json").read_text(encoding="utf-8"))
 LINKS: list[dict[str, Any]] = CASES["links"]

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from training.hub_profile import load_hub_profile
-from training.replica import NEWS_PLUGIN, Replica, processes
-from training.walkthrough import (
+from training.model.hub_profile import load_hub_profile
+from training.replay.replica import NEWS_PLUGIN, Replica, processes
+from training.replay.walkthrough import (
     Walkthrough,
     choose_profile,
     do,
@@ -79,8 +79,8 @@ def isolated_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 KILLED_RUN = """
 import json, sys, time
-from training.hub_profile import load_hub_profile
-from training.replica import Replica
+from training.model.hub_profile import load_hub_profile
+from training.replay.replica import Replica
 replica = Replica(load_hub_profile({hub!r}))
 replica.start()
 print(json.dumps({{"token": replica.token, "ports": replica.record.ports, "state": str(replica.state_dir),

@@ -20,9 +20,9 @@ import nbformat
 import pytest
 import yaml
 
-import training.walkthrough as w
-from training.hub_profile import DEMO_HUB_FILE, load_hub_profile
-from training.nbgitpuller import INTERFACE_NAMES, clone_dir
+import training.replay.walkthrough as w
+from training.model.hub_profile import DEMO_HUB_FILE, load_hub_profile
+from training.model.nbgitpuller import INTERFACE_NAMES, clone_dir
 
 from .conftest import run_cli
 

@@ -15,9 +15,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-import training.walkthrough as w
-from training.nbgitpuller import nbgitpuller_url
-from training.replica import Replica
+import training.replay.walkthrough as w
+from training.model.nbgitpuller import nbgitpuller_url
+from training.replay.replica import Replica
 
 from .browser import serve_directory
 from .conftest import report_gate

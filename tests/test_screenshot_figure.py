@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from bs4 import BeautifulSoup
 
-from training.hub_profile import DEMO_HUB_FILE
+from training.model.hub_profile import DEMO_HUB_FILE
 
 from .conftest import HUBS, run_sphinx
 
@@ -19,7 +19,7 @@ PNG = bytes.fromhex(
 )
 WALKTHROUGH = textwrap.dedent(
     """
-    import training.walkthrough as w
+    import training.replay.walkthrough as w
 
     WALKTHROUGH = w.Walkthrough(
         "Log in",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from training.self_contained import external_assets
+from training.sphinx_ext.self_contained import external_assets
 
 from .conftest import ROOT, BuiltSite, run_cli
 
@@ -87,8 +87,8 @@ def test_second_hub_shows_its_values_and_none_of_the_demo(ocean_site: BuiltSite)
 
 
 def test_build_goes_into_a_folder_named_after_the_hub_id() -> None:
-    from training.cli import default_output
-    from training.hub_profile import load_hub_profile
+    from training.cli.main import default_output
+    from training.model.hub_profile import load_hub_profile
 
     hub = load_hub_profile(ROOT / "tests" / "hubs" / "gcp-cilogon.yaml")
     assert default_output(hub) == ROOT / "_build" / "ocean-gcp" / "html"
@@ -96,7 +96,7 @@ def test_build_goes_into_a_folder_named_after_the_hub_id() -> None:
 
 
 def test_check_command_prints_ok_for_the_demo() -> None:
-    result = run_cli("check", str(ROOT / "training" / "hubs" / "demo.yaml"))
+    result = run_cli("check", str(ROOT / "training" / "site" / "hubs" / "demo.yaml"))
     assert result.stdout.strip() == "OK"
 
 
@@ -124,28 +124,30 @@ def _models(root: type) -> list[type]:
 
 
 @pytest.mark.parametrize(
-    ("page", "root"),
+    ("site", "page", "root"),
     [
-        ("docs/hub-profile.html", "training.hub_profile:HubProfile"),
-        ("docs/workshops/workshop-file.html", "training.workshop:Workshop"),
+        ("project_docs", "hub-profile.html", "training.model.hub_profile:HubProfile"),
+        ("demo_site", "workshops/workshop-file.html", "training.model.workshop:Workshop"),
     ],
 )
-def test_reference_pages_list_every_key_of_the_code(demo_site: BuiltSite, page: str, root: str) -> None:
+def test_reference_pages_list_every_key_of_the_code(
+    request: pytest.FixtureRequest, site: str, page: str, root: str
+) -> None:
     """The reference pages are generated from the validating models: every key of every model is there."""
     import importlib
 
     module, name = root.split(":")
-    tables = demo_site.page(page).select("article table")
+    tables = request.getfixturevalue(site).page(page).select("article table")
     keys = {code.get_text() for table in tables for code in table.select("tbody tr td:first-child code")}
     for model in _models(getattr(importlib.import_module(module), name)):
         for field_name, field in model.model_fields.items():
             assert (field.alias or field_name) in keys, f"{page}: {model.__name__}.{field_name} is not listed"
 
 
-def test_maintainer_guide_lists_every_derived_value(demo_site: BuiltSite) -> None:
-    from training.hub_profile import DERIVED_VALUES
+def test_maintainer_guide_lists_every_derived_value(project_docs: BuiltSite) -> None:
+    from training.model.hub_profile import DERIVED_VALUES
 
-    text = demo_site.text("docs/maintainers.html")
+    text = project_docs.text("maintainers.html")
     for key, description in DERIVED_VALUES.items():
         assert f"{{{{ hub.{key} }}}}" in text, key
         assert description.split("`")[0].strip() in text, key

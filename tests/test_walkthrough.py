@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 
-import training.walkthrough as w
-from training.hub_profile import load_hub_profile
-from training.replica.spawner import _allowed_profiles
+import training.replay.walkthrough as w
+from training.model.hub_profile import load_hub_profile
+from training.replay.replica.spawner import _allowed_profiles
 
 from .conftest import HUBS, ROOT, report_gate
 
@@ -141,7 +141,7 @@ def test_module_text_uses_the_labels_its_walkthrough_clicks(walkthrough: w.Walkt
     A label may be taught by the module or by one of its prerequisites (a walkthrough often starts
     with steps another module teaches, like the Server Options page's Start button).
     """
-    from training.module_info import read_catalogue
+    from training.model.module_info import read_catalogue
 
     assert walkthrough.source is not None
     modules_dir = walkthrough.source.parent.parent

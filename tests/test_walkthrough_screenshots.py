@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from training import screenshots
-from training.walkthrough import discover, trim_empty_bottom
+from training.replay import screenshots
+from training.replay.walkthrough import discover, trim_empty_bottom
 
 from .conftest import HUBS, report_gate
 
@@ -73,7 +73,7 @@ def test_trim_cuts_empty_rows_below_the_content_and_keeps_a_margin() -> None:
 
 
 def test_image_paths_demo_in_modules_other_hubs_beside_their_file(tmp_path: Path) -> None:
-    from training.hub_profile import load_hub_profile
+    from training.model.hub_profile import load_hub_profile
 
     demo = load_hub_profile(None)
     ocean = load_hub_profile(OCEAN)
@@ -88,7 +88,7 @@ def test_image_paths_demo_in_modules_other_hubs_beside_their_file(tmp_path: Path
 
 
 def test_cli_without_walkthroughs_says_how_to_add_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from training.cli import main
+    from training.cli.main import main
 
     assert main(["screenshots", "--modules", str(tmp_path)]) == 0
     assert "add modules/<id>/walkthrough.py" in capsys.readouterr().out

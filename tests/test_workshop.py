@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 import yaml
 
-from training.cli import default_output
-from training.handout_pdf import pdf_page_count
-from training.hub_profile import load_hub_profile
-from training.module_info import ModuleInfo, read_catalogue
-from training.nbgitpuller import pull_all_url
-from training.workshop import (
+from training.cli.main import default_output
+from training.model.hub_profile import load_hub_profile
+from training.model.module_info import ModuleInfo, read_catalogue
+from training.model.nbgitpuller import pull_all_url
+from training.model.workshop import (
     LoadedWorkshop,
     Workshop,
     WorkshopFileError,
@@ -28,7 +27,8 @@ from training.workshop import (
     total_minutes,
     with_prerequisites,
 )
-from training.workshop_pages import WorkshopPage, agenda_page, guide_page, handout_page, login_steps
+from training.model.workshop_pages import WorkshopPage, agenda_page, guide_page, handout_page, login_steps
+from training.sphinx_ext.handout_pdf import pdf_page_count
 
 from .conftest import HUBS, ROOT, run_cli
 
@@ -208,7 +208,7 @@ def test_bad_item(tmp_path: Path, item: str, message: str) -> None:
 def test_cli_reports_workshop_problems_without_traceback(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("slug: first-day", "slug: First Day").replace('"09:30"', "9:30"))
     for command in (
-        ["check", str(ROOT / "training" / "hubs" / "demo.yaml"), "--workshop", str(path)],
+        ["check", str(ROOT / "training" / "site" / "hubs" / "demo.yaml"), "--workshop", str(path)],
         ["build", "--workshop", str(path)],
     ):
         result = run_cli(*command)
@@ -234,7 +234,7 @@ def test_workshop_only_output_folder() -> None:
 
 def test_build_refuses_a_workshop_for_another_hub(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD + f"hub: {HUBS / 'password-rstudio.yaml'}\n")
-    result = run_cli("build", str(ROOT / "training" / "hubs" / "demo.yaml"), "--workshop", str(path))
+    result = run_cli("build", str(ROOT / "training" / "site" / "hubs" / "demo.yaml"), "--workshop", str(path))
     assert result.returncode == 1
     assert result.stderr.strip() == (
         f"{path}: hub: names the hub 'r-workshop' but the build is for 'demo'; expected the same hub (or leave one out)"
@@ -283,7 +283,7 @@ def test_a_good_workshop_has_no_problems(tmp_path: Path) -> None:
 
 
 def test_the_example_workshop_is_valid() -> None:
-    loaded = load_workshop(ROOT / "docs" / "workshops" / "first-steps.yaml")
+    loaded = load_workshop(ROOT / "training" / "site" / "pages" / "workshops" / "first-steps.yaml")
     assert isinstance(loaded, LoadedWorkshop)
     assert loaded.workshop.slug == "first-steps"
     assert loaded.hub_file is not None
@@ -338,7 +338,7 @@ def test_pdf_page_count() -> None:
 
 
 def test_handout_is_printed_again_only_when_its_html_changed(tmp_path: Path) -> None:
-    from training.handout_pdf import HandoutPrint
+    from training.sphinx_ext.handout_pdf import HandoutPrint
 
     html = tmp_path / "handout.html"
     html.write_text("<h1>Agenda</h1>")

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from training.hub_profile import load_hub_profile
-from training.nbgitpuller import nbgitpuller_url
+from training.model.hub_profile import load_hub_profile
+from training.model.nbgitpuller import nbgitpuller_url
 
 from .browser import serve_directory
 from .test_workshop_site import build, copy_site

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from training.handout_pdf import pdf_page_count
-from training.hub_profile import load_hub_profile
-from training.module_info import available, read_catalogue
-from training.workshop import load_workshop, materials_link, with_prerequisites
-from training.workshops import chromium_path
+from training.model.hub_profile import load_hub_profile
+from training.model.module_info import available, read_catalogue
+from training.model.workshop import load_workshop, materials_link, with_prerequisites
+from training.sphinx_ext.handout_pdf import pdf_page_count
+from training.sphinx_ext.workshops import chromium_path
 
 from .conftest import ROOT, SITES, BuiltSite, run_cli, run_sphinx
 
@@ -206,7 +206,7 @@ def test_warnings_name_the_workshop_file_and_line(tmp_path: Path) -> None:
     assert built.returncode != 0
     warnings = sorted(line for line in built.output.splitlines() if str(bad) in line)
     assert warnings == sorted(
-        f"{bad}:{line}: WARNING: {message} [training.workshop]"
+        f"{bad}:{line}: WARNING: {message} [training.model.workshop]"
         for line, message in [
             (7, "module 'files' comes before its prerequisite 'logging-in' (line 9); move it after"),
             (7, "module 'files' comes before its prerequisite 'welcome' (through logging-in) (line 12); move it after"),
@@ -277,20 +277,20 @@ def test_workshop_only_build_has_exactly_its_modules_and_prerequisites(tmp_path:
 
 
 def test_cli_builds_the_example_workshop_only(tmp_path: Path) -> None:
-    example = ROOT / "docs" / "workshops" / "first-steps.yaml"
+    example = ROOT / "training" / "site" / "pages" / "workshops" / "first-steps.yaml"
     result = run_cli("build", "--workshop", str(example), "-o", str(tmp_path / "html"))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Built the workshop 'First steps on the hub' for Example Research Hub" in result.stdout
     site_modules = available(read_catalogue(ROOT / "modules"), DEMO.features)
     expected = with_prerequisites(load_workshop(example).workshop.module_ids(), site_modules)
     assert module_pages(tmp_path / "html") == expected
-    assert (tmp_path / "html" / "docs" / "workshops" / "first-steps" / "handout.html").is_file()
+    assert (tmp_path / "html" / "workshops" / "first-steps" / "handout.html").is_file()
 
 
 def test_the_example_workshop_is_part_of_the_default_site(demo_site: BuiltSite) -> None:
-    """``nox -s docs`` builds docs/workshops/first-steps.yaml into the demo site: agenda, guide, handout."""
-    example = load_workshop(ROOT / "docs" / "workshops" / "first-steps.yaml").workshop
-    folder = "docs/workshops/first-steps"
+    """``nox -s docs`` builds the example workshop into the demo site: agenda, guide, handout."""
+    example = load_workshop(ROOT / "training" / "site" / "pages" / "workshops" / "first-steps.yaml").workshop
+    folder = "workshops/first-steps"
     for page in ("index.html", "guide.html", "handout.html"):
         assert (demo_site.html / folder / page).is_file(), page
     agenda = demo_site.page(f"{folder}/index.html")

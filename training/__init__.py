@@ -8,7 +8,7 @@ __version__ = "0.1.0"
 
 
 def setup(app: Any) -> dict[str, Any]:
-    from training.extension import setup_extension
+    from training.sphinx_ext.extension import setup_extension
 
     setup_extension(app)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,7 +6,7 @@ so it replays on every hub that has a Server Options page.
 
 from __future__ import annotations
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 #: What the walkthrough types into the custom-image field (any "name:tag" passes the demo's regex).
 EXAMPLE_IMAGE = "pangeo/base-notebook:2026.11.01"
@@ -14,7 +14,7 @@ EXAMPLE_IMAGE = "pangeo/base-notebook:2026.11.01"
 
 def _type_custom_image(run: w.Run) -> None:
     """Pick the free-text choice ("Other...") of the first option that has one, and type an image."""
-    from training.hub_options import unlisted_enabled, unlisted_labels
+    from training.sphinx_ext.hub_options import unlisted_enabled, unlisted_labels
 
     for profile in run.hub.profile_list:
         for option in profile.profile_options.values():

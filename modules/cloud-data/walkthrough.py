@@ -5,7 +5,7 @@ object storage itself is exercised by the notebooks against a local S3 server (t
 
 from __future__ import annotations
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 
 def echo_scratch(run: w.Run) -> None:

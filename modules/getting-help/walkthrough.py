@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 #: The time the Log Console shows in the picture (the browser's clock is fixed before the log level is
 #: set, so that the screenshot does not change with the time of day it was taken).

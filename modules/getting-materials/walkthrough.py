@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 MODULE = Path(__file__).resolve().parent
 NOTEBOOK = "getting-materials/check-my-materials.ipynb"
@@ -60,7 +60,7 @@ def _minimal_materials(run: w.Run, root: Path) -> str:
     """A materials repository holding this module's exercises, for runs given none."""
     import nbformat
 
-    from training.materials import convert_notebook
+    from training.model.materials import convert_notebook
 
     repo = root / "source"
     (repo / "getting-materials").mkdir(parents=True)
@@ -94,7 +94,7 @@ def _make_upstream(run: w.Run) -> None:
 
 
 def _link(run: w.Run, path: str) -> str:
-    from training.nbgitpuller import nbgitpuller_url
+    from training.model.nbgitpuller import nbgitpuller_url
 
     upstream: Path = _state(run)["upstream"]
     return nbgitpuller_url(run.replica.url, upstream.as_uri(), run.hub.materials.branch, path, "lab")
@@ -123,7 +123,7 @@ def _release_sync(run: w.Run) -> None:
 
 
 def _clone_is_there(run: w.Run) -> None:
-    from training.nbgitpuller import clone_dir
+    from training.model.nbgitpuller import clone_dir
 
     clone = run.replica.home() / clone_dir(run.hub.materials.repo)
     assert (clone / NOTEBOOK).is_file(), f"no {NOTEBOOK} in {clone}"

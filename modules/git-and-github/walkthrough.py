@@ -14,7 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 #: The practice remote (what a new GitHub repository with a README is to a learner).
 PRACTICE = Path("/tmp/hub-training-practice")

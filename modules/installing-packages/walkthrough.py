@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 #: A package that is on PyPI and CRAN but in no image of the replica: what a fresh server shows.
 MISSING = "cmocean"

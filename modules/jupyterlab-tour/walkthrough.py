@@ -20,7 +20,7 @@ import re
 import time
 from collections.abc import Callable
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 NOTEBOOK = "first-steps.ipynb"
 R_NOTEBOOK = "first-steps-r.ipynb"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 
 def _back_on_login_page(run: w.Run) -> None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 import time
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 
 def _server_is_running(run: w.Run) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 
 def _hub_page_ready(run: w.Run) -> None:

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 SAMPLE = "station,temperature\nA,12.5\nB,14.1\nC,9.8\n"
 TRASH = Path(".local/share/Trash")

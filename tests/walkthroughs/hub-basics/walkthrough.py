@@ -5,7 +5,7 @@ Every label here ("Start", "Hub Control Panel", "Stop My Server", "Log Out") is 
 the real software, so the module must use the same words.
 """
 
-import training.walkthrough as w
+import training.replay.walkthrough as w
 
 WALKTHROUGH = w.Walkthrough(
     "Start a server, open the Hub Control Panel, stop the server and log out",
