@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from .conftest import ROOT, run_sphinx
 
 sys.path.insert(0, str(ROOT / "docs" / "_tools"))  # the benchmark tools are not part of the package
-from bench_page import chart_svg, missed_targets, results_markdown  # noqa: E402
+from bench_page import chart_svg, missed_targets, results_markdown
 
 
 def sample_results() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from training.model.overrides import check_overrides
 from training.model.site_file import LoadedSite, SiteFileError, find_site_file, load_site_file
 from training.model.workshop import LoadedWorkshop, WorkshopFileError, load_workshop
 from training.site import PAGES_DIR, standard_modules_dir
-from training.site.staging import SiteSources, stage_site
+from training.site.staging import SiteSources, origin_of, stage_site
 
 SPHINX_FLAGS = ["-n", "-W", "--keep-going"]
 
@@ -141,19 +141,28 @@ def hub_file_for(hub_arg: str | None, workshop: LoadedWorkshop | None) -> str | 
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    hub = hub_or_exit(args.hub)
+    site = site_or_exit(args.site)
+    hub_path = args.hub or (str(site.hub_file) if site else None)
+    hub = hub_or_exit(hub_path)
+    problems: list[str] = []
+    if site is not None:
+        from training.model.module_info import read_catalogue
+
+        modules = staged_modules(site, hub)
+        catalogue = read_catalogue(modules)
+        problems += [f"{origin_of(Path(p.file))}:{p.line}: {p.message}" for p in catalogue.problems]
     if args.workshop:
         from training.model.module_info import available, read_catalogue
         from training.model.workshop import check_workshop
 
         loaded = workshop_or_exit(args.workshop)
-        hub_file_for(args.hub, loaded)
-        catalogue = read_catalogue(standard_modules_dir())
-        problems = check_workshop(loaded, catalogue.modules, available(catalogue, hub.features), hub)
-        for problem in problems:
-            print(problem, file=sys.stderr)
-        if problems:
-            return 1
+        hub_file_for(hub_path, loaded)
+        catalogue = read_catalogue(staged_modules(site, hub) if site else standard_modules_dir())
+        problems += [str(p) for p in check_workshop(loaded, catalogue.modules, available(catalogue, hub.features), hub)]
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        return 1
     print("OK")
     return 0
 
@@ -191,7 +200,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check_args(parser: argparse._SubParsersAction) -> None:
     check = parser.add_parser("check", help="validate a hub file: prints OK or the problems")
-    check.add_argument("hub", metavar="HUB_YAML")
+    check.add_argument("hub", nargs="?", metavar="HUB_YAML", help="hub profile (default: the site file's hub)")
+    check.add_argument("--site", metavar="SITE_YAML", help="the site file (default: site.yaml in this folder, if any)")
     check.add_argument("--workshop", metavar="FILE", help="also check a workshop file against the hub and the modules")
     check.set_defaults(func=cmd_check)
 

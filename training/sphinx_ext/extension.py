@@ -9,6 +9,7 @@ from training.sphinx_ext.config import setup_config
 from training.sphinx_ext.content_lint import setup_content_lint
 from training.sphinx_ext.hub_options import setup_hub_options
 from training.sphinx_ext.instructor import setup_instructor
+from training.sphinx_ext.locations import setup_locations
 from training.sphinx_ext.modules import setup_modules
 from training.sphinx_ext.open_in_hub import setup_open_in_hub
 from training.sphinx_ext.progress import setup_progress
@@ -24,6 +25,7 @@ from training.sphinx_ext.workshops import setup_workshops
 
 def setup_extension(app: Sphinx) -> None:
     setup_config(app)
+    setup_locations(app)
     setup_site_file(app)
     setup_assets(app)
     add_asset("training.css")

@@ -35,7 +35,6 @@ from training.sphinx_ext.config import hub_file_from, hub_of
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 logger = logging.getLogger(__name__)
-_told: set[str] = set()
 
 
 @cache
@@ -107,8 +106,9 @@ class Screenshot(SphinxDirective):
         self.env.note_dependency(str(generated))
         if generated.is_file():
             return [self.figure(generated, alt)]
-        if hub.id not in _told:
-            _told.add(hub.id)
+        app = self.env.app
+        if not getattr(app, "training_told_no_screenshots", False):
+            app.training_told_no_screenshots = True  # once per build, not once per page
             logger.info(
                 f"[training] {hub.name} has no generated screenshots yet; hub-specific pictures are replaced "
                 f"by static figures. Make them with: hub-training screenshots {hub_file_from(self.env.config)}",
