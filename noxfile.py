@@ -41,9 +41,13 @@ def docs(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def tests(session: nox.Session) -> None:
-    """Run the whole test suite (real hub and browser included): ``nox -s tests [-- pytest args]``."""
+    """Run the whole test suite (real hub and browser included): ``nox -s tests [-- pytest args]``.
+
+    Two workers (pytest-xdist), one per core: tests of one file run in the same worker, so that
+    its fixtures are made once; built sites are shared between the workers.
+    """
     session.install("-e", ".[test]")
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "2", "--dist", "loadfile", "--durations=25", *session.posargs)
 
 
 @nox.session(default=False)

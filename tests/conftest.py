@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,18 +60,35 @@ def run_sphinx(srcdir: Path, out: Path, hub_file: Path | None = None) -> subproc
     return subprocess.run([*args, str(srcdir), str(out)], capture_output=True, text=True, check=False, cwd=ROOT)
 
 
+def shared_temp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every worker of this run shares (pytest-xdist gives each worker its own basetemp)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
 @pytest.fixture(scope="session")
 def build_hub_site(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path | None], BuiltSite]:
-    """Build the real site for a hub file (None: the demo hub), once per session per hub."""
-    cache: dict[str, BuiltSite] = {}
+    """Build the real site for a hub file (None: the demo hub), once per run per hub.
+
+    Workers running in parallel share each build: the first one builds it under a file lock, the
+    others wait for it and read the same output.
+    """
+    from filelock import FileLock
+
+    root = shared_temp(tmp_path_factory) / "sites"
+    root.mkdir(exist_ok=True)
 
     def build(hub_file: Path | None) -> BuiltSite:
-        key = str(hub_file)
-        if key not in cache:
-            out = tmp_path_factory.mktemp("site") / "html"
-            result = run_cli("build", *([str(hub_file)] if hub_file else []), "-o", str(out))
-            cache[key] = BuiltSite(out, result.returncode, result.stdout + result.stderr)
-        return cache[key]
+        key = hashlib.sha256(str(hub_file and Path(hub_file).resolve()).encode()).hexdigest()[:16]
+        folder = root / key
+        with FileLock(str(folder) + ".lock"):
+            record = folder / "build.json"
+            if not record.is_file():
+                result = run_cli("build", *([str(hub_file)] if hub_file else []), "-o", str(folder / "html"))
+                outcome = {"returncode": result.returncode, "output": result.stdout + result.stderr}
+                record.write_text(json.dumps(outcome), encoding="utf-8")
+            outcome = json.loads(record.read_text(encoding="utf-8"))
+        return BuiltSite(folder / "html", outcome["returncode"], outcome["output"])
 
     return build
 
@@ -166,12 +186,21 @@ def demo_url(demo_site: BuiltSite) -> Iterator[str]:
 
 # --- one summary line per quality gate -----------------------------------------------------------
 
-GATE_SUMMARY: list[str] = []
+#: Workers append their gate lines here; the run that prints the summary reads them.
+GATE_FILE_VARIABLE = "HUB_TRAINING_GATE_LINES"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get("PYTEST_XDIST_WORKER"):  # the main process, before any worker starts
+        handle, path = tempfile.mkstemp(prefix="hub-training-gates-", suffix=".txt")
+        os.close(handle)
+        os.environ[GATE_FILE_VARIABLE] = path
 
 
 def report_gate(line: str) -> None:
     """Record a one-line summary of a quality gate; printed in the terminal summary at the end of the run."""
-    GATE_SUMMARY.append(line)
+    with open(os.environ[GATE_FILE_VARIABLE], "a", encoding="utf-8") as lines:
+        lines.write(line.replace("\n", " ") + "\n")
 
 
 #: The keyboard gate is spread over the browser tests of the components it covers (quizzes, progress,
@@ -204,7 +233,12 @@ def _keyboard_summary() -> str:
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
-    lines = [*GATE_SUMMARY, *([_keyboard_summary()] if KEYBOARD_OUTCOMES else [])]
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    gate_file = Path(os.environ.get(GATE_FILE_VARIABLE, ""))
+    gates = gate_file.read_text(encoding="utf-8").splitlines() if gate_file.is_file() else []
+    gate_file.unlink(missing_ok=True)
+    lines = [*gates, *([_keyboard_summary()] if KEYBOARD_OUTCOMES else [])]
     if lines:
         terminalreporter.section("quality gates")
         for line in lines:
