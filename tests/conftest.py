@@ -140,7 +140,7 @@ def browser():  # type: ignore[no-untyped-def]
     """One headless Chromium for the session (Debian's, via Playwright's executable_path)."""
     from playwright.sync_api import sync_playwright
 
-    from .browser import launch_options
+    from training.replay.chromium import launch_options
 
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(**launch_options())
