@@ -145,7 +145,7 @@ CLI_BAD_TEXTS = [
 def test_cli_bad_text_one_clean_line_and_exit_1(
     tmp_path: Path, command: str, text: str, field: str, expected: str
 ) -> None:
-    (tmp_path / "values.yaml").write_text("singleuser:\n  image: {name: x}\n")
+    (tmp_path / "values.yaml").write_text("hub:\n  config: {}\n")
     path = write_hub(tmp_path, text)
     out = tmp_path / "out"
     result = run_cli(command, str(path), *(["-o", str(out)] if command == "build" else []))

@@ -743,7 +743,7 @@ def servers_from_values(values: dict[str, Any], values_path: Path, where: str) -
     if found is None:
         raise HubFileError(
             [
-                f"{where}: {values_path} has no hub section (no {', '.join(dotted_path((*p, 'singleuser')) for p in HUB_SECTIONS)}); "
+                f"{where}: {values_path} has no hub section (tried {_tried_paths('profileList')}); "
                 "expected a zero-to-jupyterhub values file"
             ]
         )

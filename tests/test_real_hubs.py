@@ -1,0 +1,297 @@
+"""Real hub configurations (copied from 2i2c-org/infrastructure into ``tests/hubs/real/``) read as they are.
+
+The oracle for defaults is KubeSpawner itself: its ``_get_initialized_profile_list`` and
+``_get_profile`` need no Kubernetes, so they run here on the same raw profile list the site reads.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from kubespawner import KubeSpawner
+
+from training.hub_options import default_choice, default_profile, summarize_profiles, table_cells
+from training.hub_profile import HubFileError, HubProfile, hub_section, load_hub_profile, read_yaml_mapping
+from training.model.helm_values import merge_values
+
+from .conftest import HUBS, SITES, BuiltSite, run_cli, run_sphinx
+
+REAL = HUBS / "real"
+REAL_HUBS = sorted(path.parent.name for path in REAL.glob("*/hub.yaml"))
+OPTIONS_SITE = SITES / "hub_options" / "full"
+
+
+def raw_profile_list(hub_file: Path) -> list[dict[str, Any]]:
+    """The profile list exactly as the values files give it (merged as helm merges them)."""
+    data = yaml.safe_load(hub_file.read_text())
+    sources = data["profile_list_from"]
+    sources = [sources] if isinstance(sources, str) else sources
+    merged = merge_values(read_yaml_mapping(hub_file.parent / name) for name in sources)
+    found = hub_section(merged)
+    assert found is not None
+    return copy.deepcopy(found[1]["singleuser"].get("profileList") or [])
+
+
+def kubespawner_defaults(profile_list: list[dict[str, Any]]) -> tuple[str, dict[str, dict[str, str]]]:
+    """KubeSpawner's default profile slug and, per profile slug, its default choice key per option."""
+    initialized = KubeSpawner._get_initialized_profile_list(None, profile_list)  # type: ignore[arg-type]
+    default = KubeSpawner._get_profile(None, None, initialized)  # type: ignore[arg-type]
+    choices = {
+        profile["slug"]: {
+            name: next(key for key, choice in option["choices"].items() if choice.get("default"))
+            for name, option in profile.get("profile_options", {}).items()
+            if option.get("choices")
+        }
+        for profile in initialized
+    }
+    return default["slug"], choices
+
+
+def test_fixtures_cover_each_kind_of_real_hub() -> None:
+    """Guard: the fixtures keep one hub of each kind the site must read."""
+    hubs = {name: load_hub_profile(REAL / name / "hub.yaml") for name in REAL_HUBS}
+    kinds = {
+        "daskhub nesting": any(
+            "basehub" in yaml.safe_load((REAL / n / "common.values.yaml").read_text()) for n in REAL_HUBS
+        ),
+        "no profile list": any(not hub.profile_list and hub.single_server for hub in hubs.values()),
+        "per-choice default_url": any(
+            choice.default_url
+            for hub in hubs.values()
+            for profile in hub.profile_list
+            for option in profile.profile_options.values()
+            for choice in option.choices.values()
+        ),
+        "per-choice allowed_groups": any(
+            choice.allowed_groups
+            for hub in hubs.values()
+            for profile in hub.profile_list
+            for option in profile.profile_options.values()
+            for choice in option.choices.values()
+        ),
+        "azure": any(hub.storage.cloud == "azure" for hub in hubs.values()),
+    }
+    assert all(kinds.values()), kinds
+
+
+@pytest.mark.parametrize("name", REAL_HUBS)
+def test_check_passes(name: str) -> None:
+    result = run_cli("check", str(REAL / name / "hub.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("OK")
+
+
+@pytest.mark.parametrize("name", REAL_HUBS)
+def test_defaults_equal_kubespawners(name: str) -> None:
+    hub_file = REAL / name / "hub.yaml"
+    hub = load_hub_profile(hub_file)
+    raw = raw_profile_list(hub_file)
+    if not raw:
+        assert not hub.profile_list
+        return
+    expected_profile, expected_choices = kubespawner_defaults(raw)
+    assert default_profile(hub.profile_list).effective_slug == expected_profile  # type: ignore[union-attr]
+    ours = {
+        profile.effective_slug: {
+            key: default_choice(option) for key, option in profile.profile_options.items() if option.choices
+        }
+        for profile in hub.profile_list
+    }
+    assert ours == expected_choices
+
+
+@pytest.mark.parametrize("name", REAL_HUBS)
+def test_choices_keep_source_order(name: str) -> None:
+    hub_file = REAL / name / "hub.yaml"
+    hub = load_hub_profile(hub_file)
+    raw = raw_profile_list(hub_file)
+    assert [p.display_name for p in hub.profile_list] == [p["display_name"] for p in raw]
+    for profile, raw_profile in zip(hub.profile_list, raw, strict=True):
+        for key, option in profile.profile_options.items():
+            assert list(option.choices) == list(raw_profile["profile_options"][key].get("choices") or {})
+
+
+def test_cryocloud_default_is_the_first_listed_not_the_first_sorted() -> None:
+    """The case that was wrong: ``mem_119_gb`` sorts first, ``mem_2_gb`` is the hub's default."""
+    hub = load_hub_profile(REAL / "cryocloud" / "hub.yaml")
+    option = hub.profile_list[0].profile_options["resource_allocation"]
+    assert sorted(option.choices)[0] == "mem_119_gb"
+    assert default_choice(option) == "mem_2_gb"
+
+
+def test_cryocloud_table_says_who_may_choose_each_choice() -> None:
+    hub = load_hub_profile(REAL / "cryocloud" / "hub.yaml")
+    row = summarize_profiles(hub.profile_list)[0]
+    who = table_cells(row)[4]
+    assert who[0] == "Everyone who can log in"
+    assert any(
+        line.startswith("Resource Allocation: ~119 GB RAM, ~15 CPUs: only members of")
+        and "CryoInTheCloud:ml-in-glaciology" in line
+        for line in who
+    ), who
+
+
+def test_hub_without_profile_list_reads_its_one_server() -> None:
+    hub = load_hub_profile(REAL / "utoronto-r" / "hub.yaml")
+    assert hub.profile_list == []
+    assert hub.single_server is not None
+    # common.values.yaml sets the memory, r-common.values.yaml the image and the page it opens.
+    assert hub.single_server.image == "quay.io/2i2c/utoronto-r-image:b0f448387134"
+    assert (hub.single_server.mem_guarantee, hub.single_server.mem_limit) == ("2G", "2G")
+    assert hub.single_server.default_url == "/rstudio"
+
+
+# --- the figure and the table, built ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def options_pages(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], BeautifulSoup]:
+    """The small hub-options site built once per real hub (a clean, warning-free build)."""
+    cache: dict[str, BeautifulSoup] = {}
+
+    def build(name: str) -> BeautifulSoup:
+        if name not in cache:
+            out = tmp_path_factory.mktemp(f"real-options-{name}") / "html"
+            result = run_sphinx(OPTIONS_SITE, out, REAL / name / "hub.yaml")
+            assert result.returncode == 0, result.stdout + result.stderr
+            cache[name] = BeautifulSoup((out / "index.html").read_text(encoding="utf-8"), "html.parser")
+        return cache[name]
+
+    return build
+
+
+@pytest.mark.parametrize("name", [n for n in REAL_HUBS if load_hub_profile(REAL / n / "hub.yaml").profile_list])
+def test_figure_and_table_in_source_order_with_kubespawners_default(
+    name: str, options_pages: Callable[[str], BeautifulSoup]
+) -> None:
+    hub = load_hub_profile(REAL / name / "hub.yaml")
+    soup = options_pages(name)
+    figure = soup.select_one("figure.hub-options")
+    assert figure is not None
+    cards = figure.select("li.hub-options-profile")
+    assert [card["data-slug"] for card in cards] == [p.effective_slug for p in hub.profile_list]
+    _, expected_choices = kubespawner_defaults(raw_profile_list(REAL / name / "hub.yaml"))
+    for card, profile in zip(cards, hub.profile_list, strict=True):
+        blocks = card.select("div.hub-options-option")
+        listed = [key for key, option in profile.profile_options.items()]
+        assert len(blocks) == len(listed)
+        for block, key in zip(blocks, listed, strict=True):
+            keys = [item["data-key"] for item in block.select("li.hub-options-choice[data-key]")]
+            assert keys == list(profile.profile_options[key].choices)
+            marked = [item["data-key"] for item in block.select("li.hub-options-is-default[data-key]")]
+            if profile.profile_options[key].choices:
+                assert marked == [expected_choices[profile.effective_slug][key]]
+    rows = soup.select("table.hub-options-table tbody tr")
+    assert [" ".join(row.select_one("th, td").get_text(" ").split()) for row in rows] == [
+        p.display_name + (" (default)" if p is default_profile(hub.profile_list) else "") for p in hub.profile_list
+    ]
+
+
+def test_figure_names_the_groups_of_restricted_choices(options_pages: Callable[[str], BeautifulSoup]) -> None:
+    soup = options_pages("cryocloud")
+    item = soup.select_one('li.hub-options-choice[data-key="mem_119_gb"]')
+    assert item is not None
+    text = " ".join(item.get_text(" ").split())
+    assert "Only for members of" in text and "CryoInTheCloud:ml-in-glaciology" in text
+
+
+def test_hub_without_profile_list_says_what_the_server_has(options_pages: Callable[[str], BeautifulSoup]) -> None:
+    soup = options_pages("utoronto-r")
+    assert soup.select_one("figure.hub-options") is None
+    text = " ".join(soup.get_text(" ").split())
+    assert "University of Toronto (R) has no Server Options page" in text
+    assert "quay.io/2i2c/utoronto-r-image:b0f448387134" in text
+    assert "2 GiB of memory" in text
+    assert "opens RStudio" in text
+
+
+# --- the whole site, once per real hub ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", REAL_HUBS)
+def test_full_site_builds(name: str, build_hub_site: Callable[[Path | None], BuiltSite]) -> None:
+    site = build_hub_site(REAL / name / "hub.yaml")
+    assert site.returncode == 0, site.output
+    hub = load_hub_profile(REAL / name / "hub.yaml")
+    assert hub.url in (site.html / "index.html").read_text(encoding="utf-8")
+
+
+# --- bad values files -------------------------------------------------------------------------------
+
+
+def _hub_with_values(tmp_path: Path, values_text: str) -> Path:
+    (tmp_path / "values.yaml").write_text(values_text)
+    hub = yaml.safe_load((REAL / "veda" / "hub.yaml").read_text())
+    hub["profile_list_from"] = "values.yaml"
+    path = tmp_path / "hub.yaml"
+    path.write_text(yaml.safe_dump(hub, sort_keys=False))
+    return path
+
+
+BAD_VALUES = [
+    pytest.param("jupyterhub:\n  singleuser: [unclosed\n", "values.yaml: line ", "invalid YAML", id="not-yaml"),
+    pytest.param(
+        "hub:\n  config: {}\n",
+        "hub.yaml: profile_list_from: ",
+        "tried singleuser.profileList, jupyterhub.singleuser.profileList, basehub.jupyterhub.singleuser.profileList",
+        id="no-hub-section",
+    ),
+    pytest.param(
+        "basehub:\n  jupyterhub:\n    singleuser:\n      profileList: {small: {}}\n",
+        "values.yaml: basehub.jupyterhub.singleuser.profileList: ",
+        "expected a list of profiles",
+        id="profile-list-not-a-list",
+    ),
+    pytest.param(
+        "jupyterhub:\n  singleuser:\n    profileList:\n      - description: no name\n",
+        "values.yaml: jupyterhub.singleuser.profileList[0].display_name: ",
+        "required key is missing",
+        id="profile-without-name",
+    ),
+    pytest.param(
+        "singleuser:\n  profileList:\n    - display_name: A\n      profile_options:\n        image:\n"
+        "          display_name: Image\n          choices: [a, b]\n",
+        "values.yaml: singleuser.profileList[0].profile_options.image.choices: ",
+        "expected a mapping",
+        id="choices-not-a-mapping",
+    ),
+]
+
+
+@pytest.mark.parametrize(("values_text", "where", "expected"), BAD_VALUES)
+def test_bad_values_file_one_located_line_exit_1(tmp_path: Path, values_text: str, where: str, expected: str) -> None:
+    hub_file = _hub_with_values(tmp_path, values_text)
+    result = run_cli("check", str(hub_file))
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(str(tmp_path / where)) and expected in line, line
+    assert "Traceback" not in result.stderr
+
+
+def test_profile_list_in_an_earlier_file_is_located_there(tmp_path: Path) -> None:
+    (tmp_path / "common.yaml").write_text("jupyterhub:\n  singleuser:\n    profileList:\n      - slug: x\n")
+    (tmp_path / "prod.yaml").write_text("jupyterhub:\n  singleuser:\n    image: {name: a, tag: b}\n")
+    hub = yaml.safe_load((REAL / "veda" / "hub.yaml").read_text())
+    hub["profile_list_from"] = ["common.yaml", "prod.yaml"]
+    (tmp_path / "hub.yaml").write_text(yaml.safe_dump(hub))
+    with pytest.raises(HubFileError) as info:
+        load_hub_profile(tmp_path / "hub.yaml")
+    assert info.value.problems == [
+        f"{tmp_path / 'common.yaml'}: jupyterhub.singleuser.profileList[0].display_name: required key is missing; add it"
+    ]
+
+
+def test_helm_merge_mappings_merge_lists_replace() -> None:
+    merged = merge_values([{"a": {"b": 1, "l": [1, 2]}, "x": 1}, {"a": {"c": 2, "l": [3]}, "x": None}])
+    assert merged == {"a": {"b": 1, "c": 2, "l": [3]}, "x": None}
+
+
+def test_values_loaded_are_real_hub_profiles() -> None:
+    for name in REAL_HUBS:
+        assert isinstance(load_hub_profile(REAL / name / "hub.yaml"), HubProfile)
