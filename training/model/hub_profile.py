@@ -444,6 +444,7 @@ class HubProfile(StrictModel):
         data["storage"]["vsi_handler"] = data["storage"]["vsi_prefix"].rstrip("/")  # as GDAL's messages name it
         data["storage"]["shared_readonly"] = self.storage.shared_readonly
         data["login"]["provider_name"] = PROVIDER_NAMES[self.login.provider]
+        data["server"]["max_age"] = duration_words(self.server.max_age_days) if self.server.max_age_days else None
         from training.model.nbgitpuller import clone_dir
 
         data["materials"]["clone_dir"] = clone_dir(self.materials.repo)
@@ -487,6 +488,7 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
 DERIVED_VALUES: dict[str, str] = {
     "host": "The hub's host name, from `url`.",
     "login.provider_name": "The login provider as people know it, e.g. GitHub.",
+    "server.max_age": "`server.max_age_days` in words: `7 days`, `1 day`, or in hours under a day (`12 hours`).",
     "materials.clone_dir": "The folder in the home folder that nbgitpuller clones the materials into.",
     "storage.shared_readonly": "The shared folders users may only read: `shared_dirs` minus `shared_writable`.",
     "storage.scheme": "The bucket address scheme of the hub's cloud: `s3`, `gs` or `az`.",
@@ -496,6 +498,16 @@ DERIVED_VALUES: dict[str, str] = {
     "storage.anonymous_option": "The fsspec argument that reads public data without credentials.",
     "storage.public_data_url": "A public dataset on that cloud (Pangeo's CMIP6 catalogue); empty if none.",
 }
+
+def duration_words(days: float) -> str:
+    """``7`` -> ``7 days``, ``1`` -> ``1 day``, ``0.5`` -> ``12 hours``: what a person would say."""
+    if days < 1:
+        hours = days * 24
+        shown = f"{hours:.1f}".removesuffix(".0")
+        return f"{shown} hour" + ("" if shown == "1" else "s")
+    shown = f"{days:.1f}".removesuffix(".0")
+    return f"{shown} day" + ("" if shown == "1" else "s")
+
 
 PROVIDER_NAMES = {
     "github": "GitHub",
