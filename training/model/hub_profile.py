@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError,
 from slugify import slugify
 
 from training.model.helm_values import merge_values
+from training.model.hub_init import FILL_IN, unset_values
 
 from training.site import DEMO_HUB_FILE
 
@@ -499,6 +500,7 @@ DERIVED_VALUES: dict[str, str] = {
     "storage.public_data_url": "A public dataset on that cloud (Pangeo's CMIP6 catalogue); empty if none.",
 }
 
+
 def duration_words(days: float) -> str:
     """``7`` -> ``7 days``, ``1`` -> ``1 day``, ``0.5`` -> ``12 hours``: what a person would say."""
     if days < 1:
@@ -799,6 +801,15 @@ def load_hub_profile(path: str | Path | None = None) -> HubProfile:
     """Load and validate a hub file (the embedded demo hub when ``path`` is empty)."""
     path = Path(path) if path else DEMO_HUB_FILE
     data = read_yaml_mapping(path, "hub file")
+    unset = unset_values(path.read_text(encoding="utf-8"))
+    if unset:
+        raise HubFileError(
+            [
+                f"{path}: line {line}: {key}: not set yet (hub-training init could not read it from the "
+                f"hub's configuration); replace {FILL_IN!r} on this line"
+                for key, line in unset
+            ]
+        )
     source = data.get("profile_list_from")
     if source is not None:
         if "profile_list" in data:
