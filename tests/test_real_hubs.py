@@ -58,8 +58,9 @@ def test_fixtures_cover_each_kind_of_real_hub() -> None:
     hubs = {name: load_hub_profile(REAL / name / "hub.yaml") for name in REAL_HUBS}
     kinds = {
         "daskhub nesting": any(
-            "basehub" in yaml.safe_load((REAL / n / "common.values.yaml").read_text()) for n in REAL_HUBS
+            "basehub" in yaml.safe_load(values.read_text()) for values in REAL.glob("*/*values.yaml")
         ),
+        "dynamic image building": any("build-image" in hub.features for hub in hubs.values()),
         "no profile list": any(not hub.profile_list and hub.single_server for hub in hubs.values()),
         "per-choice default_url": any(
             choice.default_url
@@ -295,3 +296,18 @@ def test_helm_merge_mappings_merge_lists_replace() -> None:
 def test_values_loaded_are_real_hub_profiles() -> None:
     for name in REAL_HUBS:
         assert isinstance(load_hub_profile(REAL / name / "hub.yaml"), HubProfile)
+
+
+def test_build_your_own_image_follows_the_other_choices(options_pages: Callable[[str], BeautifulSoup]) -> None:
+    """As jupyterhub-fancy-profiles lists them: the hub's choices, the free-text choice, then the build."""
+    hub = load_hub_profile(REAL / "imagebuilding" / "hub.yaml")
+    assert "build-image" in hub.features
+    block = options_pages("imagebuilding").select_one("div.hub-options-option")
+    assert block is not None
+    names = [" ".join(n.get_text(" ").split()) for n in block.select("li.hub-options-choice .hub-options-choice-name")]
+    assert names == [
+        "Pangeo Notebook Image (default)",
+        "Jupyter SciPy Notebook",
+        "Specify an existing docker image",
+        "Build your own image",
+    ]
