@@ -311,3 +311,127 @@ def test_build_your_own_image_follows_the_other_choices(options_pages: Callable[
         "Specify an existing docker image",
         "Build your own image",
     ]
+
+
+# --- hub-training init ------------------------------------------------------------------------------
+
+#: What a person types where init wrote FILL IN (the values no configuration holds).
+FILLED = {
+    "id": "drafted-hub",
+    "name": "Drafted Hub",
+    "url": "https://drafted.example.org",
+    "materials.repo": "https://github.com/example-org/training-materials",
+    "support.name": "#hub-help on Slack",
+    "support.url": "https://example.slack.com/archives/hub-help",
+}
+
+
+def _values_files(name: str) -> list[Path]:
+    sources = yaml.safe_load((REAL / name / "hub.yaml").read_text())["profile_list_from"]
+    return [REAL / name / source for source in ([sources] if isinstance(sources, str) else sources)]
+
+
+def init_hub(name: str, out: Path) -> str:
+    """Run ``hub-training init`` on a fixture's values files (and cluster file); return what check says."""
+    cluster = REAL / name / "cluster.yaml"
+    args = ["init", *map(str, _values_files(name)), "-o", str(out)]
+    if cluster.exists():
+        args += ["--cluster", str(cluster)]
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    return out.read_text()
+
+
+def fill_in(text: str) -> str:
+    from training.model.hub_init import FILL_IN, unset_values
+
+    lines = text.split("\n")
+    for key, line in unset_values(text):
+        lines[line - 1] = lines[line - 1].replace(FILL_IN, FILLED[key], 1)
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("name", REAL_HUBS)
+def test_init_draft_names_each_value_to_fill_then_passes_check(name: str, tmp_path: Path) -> None:
+    out = tmp_path / "drafted.yaml"
+    text = init_hub(name, out)
+    result = run_cli("check", str(out))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    from training.model.hub_init import unset_values
+
+    unset = unset_values(text)
+    assert {key for key, _ in unset} >= {"materials.repo", "support.name", "support.url"}
+    assert lines == [
+        f"{out}: line {line}: {key}: not set yet (hub-training init could not read it from the hub's "
+        "configuration); replace 'FILL IN' on this line"
+        for key, line in unset
+    ]
+    for key, line in unset:
+        assert text.split("\n")[line - 1].lstrip().startswith(key.rsplit(".", 1)[-1] + ': "FILL IN"  # ')
+    out.write_text(fill_in(text))
+    result = run_cli("check", str(out))
+    assert result.returncode == 0, result.stderr
+
+
+def test_init_reads_what_the_configuration_says(tmp_path: Path) -> None:
+    hub = yaml.safe_load(init_hub("cryocloud", tmp_path / "cryo.yaml"))
+    assert hub["url"] == "https://hub.cryointhecloud.com"  # the cluster file's domain
+    assert hub["name"] == "NASA Cryo in the Cloud (prod)"
+    assert hub["login"]["provider"] == "github"
+    assert "CryoInTheCloud:cryoclouduser" in hub["login"]["access"]
+    assert hub["storage"]["cloud"] == "aws"
+    assert hub["storage"]["scratch"] == {"env": "SCRATCH_BUCKET", "url": "s3://nasa-cryo-scratch/{username}"}
+    assert hub["storage"]["persistent"]["url"] == "s3://nasa-cryo-persistent/{username}"
+    assert hub["storage"]["home_quota_gb"] == 35
+    assert hub["storage"]["shared_dirs"] == ["shared-public", "shared"]
+    assert hub["storage"]["shared_writable"] == ["shared-public"]
+    assert hub["server"] == {"idle_timeout_minutes": 60, "start_timeout_minutes": 10}  # basehub's defaults
+    assert hub["dask_gateway"] is True
+    text = (tmp_path / "cryo.yaml").read_text()
+    assert "cull.timeout is not set: 2i2c's basehub chart's default, 3600 seconds" in text
+
+    veda = yaml.safe_load(init_hub("veda", tmp_path / "veda.yaml"))
+    assert veda["url"] == "https://hub.openveda.cloud"
+    assert veda["interfaces"] == ["lab", "rstudio", "desktop"]  # defaultUrl and each choice's default_url
+    assert veda["storage"]["home_quota_gb"] == 200
+
+    toronto = yaml.safe_load(init_hub("utoronto-r", tmp_path / "toronto.yaml"))
+    assert toronto["url"] == "https://r.datatools.utoronto.ca"
+    assert toronto["login"]["provider"] == "generic"  # azuread
+    assert toronto["interfaces"] == ["rstudio"]
+    assert toronto["storage"]["home_dir"] == "/home/rstudio"
+    assert toronto["storage"]["cloud"] == "none"  # provider: kubeconfig says nothing about the cloud
+
+
+def test_init_from_a_values_file_with_no_hub_section(tmp_path: Path) -> None:
+    (tmp_path / "values.yaml").write_text("nfs:\n  enabled: true\n")
+    result = run_cli("init", str(tmp_path / "values.yaml"), "-o", str(tmp_path / "hub.yaml"))
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"{tmp_path / 'values.yaml'}: (file): no hub section")
+    assert not (tmp_path / "hub.yaml").exists()
+
+
+def test_init_never_overwrites(tmp_path: Path) -> None:
+    (tmp_path / "hub.yaml").write_text("id: mine\n")
+    result = run_cli("init", str(REAL / "imagebuilding" / "values.yaml"), "-o", str(tmp_path / "hub.yaml"))
+    assert result.returncode == 1
+    assert "already exists" in result.stderr
+    assert (tmp_path / "hub.yaml").read_text() == "id: mine\n"
+
+
+def test_site_built_from_an_init_draft_shows_the_real_hub(
+    tmp_path_factory: pytest.TempPathFactory, build_hub_site: Callable[[Path | None], BuiltSite]
+) -> None:
+    out = tmp_path_factory.mktemp("init-cryo") / "hub.yaml"
+    out.write_text(fill_in(init_hub("cryocloud", out)))
+    site = build_hub_site(out)
+    assert site.returncode == 0, site.output
+    text = " ".join(
+        " ".join(page.read_text(encoding="utf-8").split()) for page in site.pages() if "modules" in str(page)
+    )
+    assert "https://hub.cryointhecloud.com" in text
+    assert "GitHub" in text
+    assert "s3://nasa-cryo-scratch/" in text
+    assert "60 minutes" in text

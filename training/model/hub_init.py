@@ -360,6 +360,8 @@ def _scalar(value: Any) -> str:
     if isinstance(value, int | float):  # bool too
         return json.dumps(value)
     text = str(value)
+    if text == FILL_IN:  # quoted, so that whatever is typed between the quotes stays text
+        return json.dumps(text)
     plain = yaml.safe_dump(text, default_flow_style=True, width=10_000).strip().removesuffix("...").strip()
     return plain if plain == text else json.dumps(text, ensure_ascii=False)
 
