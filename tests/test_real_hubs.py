@@ -435,3 +435,49 @@ def test_site_built_from_an_init_draft_shows_the_real_hub(
     assert "GitHub" in text
     assert "s3://nasa-cryo-scratch/" in text
     assert "60 minutes" in text
+
+
+# --- which choice opens which interface -------------------------------------------------------------
+
+
+def test_choices_that_open_an_interface() -> None:
+    from training.hub_options import interface_openers
+
+    veda = load_hub_profile(REAL / "veda" / "hub.yaml")
+    assert {"opens-rstudio", "opens-desktop"} <= veda.features
+    assert interface_openers(veda, "rstudio") == [
+        "On the Server Options page, choose **Rocker Geospatial with RStudio** under **Environment** and click **Start**."
+    ]
+    assert interface_openers(veda, "desktop") == [
+        "On the Server Options page, choose **QGIS on Linux Desktop** under **Environment** and click **Start**."
+    ]
+    toronto = load_hub_profile(REAL / "utoronto-r" / "hub.yaml")
+    assert interface_openers(toronto, "rstudio") == [
+        "Start your server: University of Toronto (R) opens RStudio for you."
+    ]
+    assert interface_openers(toronto, "lab") == []
+
+
+def test_figure_says_which_choice_opens_which_interface(options_pages: Callable[[str], BeautifulSoup]) -> None:
+    soup = options_pages("veda")
+    notes = {
+        item["data-key"]: " ".join(item.select_one(".hub-options-opens").get_text(" ").split())
+        for item in soup.select("li.hub-options-choice[data-key]")
+        if item.select_one(".hub-options-opens")
+    }
+    assert notes == {"02-rocker": "Opens RStudio.", "03-qgis": "Opens a Linux desktop."}
+
+
+def test_modules_tell_how_to_reach_each_interface(build_hub_site: Callable[[Path | None], BuiltSite]) -> None:
+    veda = build_hub_site(REAL / "veda" / "hub.yaml")
+    assert veda.returncode == 0, veda.output
+    rstudio = veda.text("modules/rstudio-tour/index.html")
+    assert "choose Rocker Geospatial with RStudio under Environment and click Start" in rstudio
+    assert "Launcher, under Notebook" not in rstudio  # the Rocker choice opens RStudio itself
+    choosing = veda.text("modules/choosing-an-environment/index.html")
+    assert "The Linux desktop" in choosing
+    assert "choose QGIS on Linux Desktop under Environment and click Start" in choosing
+
+    toronto = build_hub_site(REAL / "utoronto-r" / "hub.yaml")
+    assert toronto.returncode == 0, toronto.output
+    assert "University of Toronto (R) opens RStudio for you" in toronto.text("modules/rstudio-tour/index.html")

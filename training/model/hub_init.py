@@ -57,6 +57,41 @@ SCHEME_CLOUDS = {"s3": "aws", "gs": "gcp", "gcs": "gcp", "az": "azure", "abfs": 
 HUB_SECTIONS: tuple[tuple[str, ...], ...] = ((), ("jupyterhub",), ("basehub", "jupyterhub"))
 
 
+#: Where ``hub-training init`` reads each hub-file key in a real configuration (and what it uses when
+#: the key is absent). The hub profile reference page renders this table.
+CONFIG_SOURCES: dict[str, str] = {
+    "id": "the cluster file's `name` and the hub's `name`, else the domain",
+    "url": "the cluster file's hub `domain`, else `jupyterhub.ingress.hosts[0]`",
+    "name": "the cluster file's hub `display_name`, else `custom.homepage.templateVars.org.name`",
+    "community": "`custom.homepage.templateVars.org.name`",
+    "login.provider": "`hub.config.JupyterHub.authenticator_class` (github, cilogon, google, auth0, "
+    "shared-password; any other is `generic`)",
+    "login.access": "`GitHubOAuthenticator.allowed_organizations` (organisations and teams), "
+    "`CILogonOAuthenticator.allowed_idps`, or `Authenticator.allowed_users`",
+    "login.shutdown_on_logout": "`hub.config.JupyterHub.shutdown_on_logout`",
+    "interfaces": "`singleuser.defaultUrl` and each profile's and choice's `kubespawner_override.default_url` "
+    "(`/lab`, `/tree`, `/rstudio`, `/desktop`)",
+    "languages": "not in the configuration: R when the hub offers RStudio, else Python (check it)",
+    "profile_list_from": "the values files themselves: `singleuser.profileList` under any of `singleuser`, "
+    "`jupyterhub.singleuser`, `basehub.jupyterhub.singleuser`; without one, the one server's "
+    "`singleuser.image`, `memory`, `cpu` and `defaultUrl`",
+    "server.idle_timeout_minutes": "`cull.timeout` (seconds); absent: the chart's 3600",
+    "server.max_age_days": "`cull.maxAge` (seconds); absent or 0: no maximum age",
+    "server.start_timeout_minutes": "`singleuser.startTimeout` (seconds); absent: 300 (zero-to-jupyterhub), "
+    "600 (2i2c's basehub)",
+    "storage.home_dir": "`hub.config.KubeSpawner.working_dir` when it is `/home/rstudio`, else `/home/jovyan`",
+    "storage.home_quota_gb": "`jupyterhub-home-nfs.quotaEnforcer.config.QuotaManager.hard_quota`",
+    "storage.shared_dirs": "`singleuser.storage.extraVolumeMounts` mounted inside the home folder",
+    "storage.shared_writable": "those mounts without `readOnly: true`",
+    "storage.cloud": "the cluster file's `provider` (aws, gcp, azure), else the bucket addresses",
+    "storage.scratch / storage.persistent": "`singleuser.extraEnv.SCRATCH_BUCKET` / `PERSISTENT_BUCKET`, "
+    "with `$(JUPYTERHUB_USER)` as `{username}`",
+    "github_push.app_url": "`singleuser.extraEnv.GH_SCOPED_CREDS_APP_URL`",
+    "dask_gateway": "`dask-gateway.enabled`, or the cluster file's `helm_chart: daskhub`",
+    "materials, support": f"not in any configuration: written as `{FILL_IN}`; `hub-training check` names each",
+}
+
+
 class InitError(Exception):
     """The configuration cannot be drafted from; ``problems`` has one located line each."""
 

@@ -50,6 +50,8 @@ FEATURES: dict[str, str] = {
     "profile-options": "the hub shows a Server Options page (`profile_list` is not empty)",
     "custom-image": "a profile lets users type their own image (`unlisted_choice`)",
     "build-image": "a profile lets users build their own image from a repository (`dynamic_image_building`)",
+    "opens-<interface>": "a profile, a choice or the one server opens that interface directly "
+    "(`kubespawner_override.default_url`), e.g. `opens-rstudio`, `opens-desktop`",
     "single-server": "the hub starts one kind of server, with no Server Options page (`single_server`)",
     "shared-dirs": "the hub has shared folders",
     "shared-writable": "some shared folders are writable by every user (`storage.shared_writable`)",
@@ -72,6 +74,7 @@ def feature_names() -> set[str]:
     names = {name for name in FEATURES if "<" not in name}
     names |= {f"login-{p}" for p in LoginProvider.__args__}
     names |= {f"cloud-{c}" for c in Cloud.__args__}
+    names |= {f"opens-{i}" for i in Interface.__args__}
     return names
 
 
@@ -407,6 +410,7 @@ class HubProfile(StrictModel):
             found.add("build-image")
         if not self.profile_list:
             found.add("single-server")
+        found |= {f"opens-{interface}" for interface in self.opened_interfaces}
         if self.storage.shared_dirs:
             found.add("shared-dirs")
         if self.storage.shared_writable:
@@ -432,6 +436,15 @@ class HubProfile(StrictModel):
         found.add(f"login-{self.login.provider}")
         found.add(f"cloud-{self.storage.cloud}")
         return found
+
+    @property
+    def opened_interfaces(self) -> set[str]:
+        """Interfaces some profile, choice or the one server opens directly (its ``default_url``)."""
+        urls = [self.single_server.default_url if self.single_server else None]
+        for profile in self.profile_list:
+            urls.append(profile.default_url)
+            urls += [c.default_url for o in profile.profile_options.values() for c in o.choices.values()]
+        return {name for url in urls if (name := interface_of_url(url))}
 
     @property
     def host(self) -> str:
@@ -499,6 +512,25 @@ DERIVED_VALUES: dict[str, str] = {
     "storage.anonymous_option": "The fsspec argument that reads public data without credentials.",
     "storage.public_data_url": "A public dataset on that cloud (Pangeo's CMIP6 catalogue); empty if none.",
 }
+
+
+#: The first part of a ``default_url`` -> the interface it opens.
+URL_INTERFACES: dict[str, str] = {
+    "lab": "lab",
+    "tree": "notebook",
+    "notebooks": "notebook",
+    "rstudio": "rstudio",
+    "desktop": "desktop",
+    "vscode": "vscode",
+    "code-server": "vscode",
+}
+
+
+def interface_of_url(url: str | None) -> str | None:
+    """The interface a ``default_url`` opens: ``/rstudio`` -> rstudio, ``/desktop`` -> desktop, ``/lab`` -> lab."""
+    if not url:
+        return None
+    return URL_INTERFACES.get(url.strip("/").split("/", 1)[0].split("?", 1)[0])
 
 
 def duration_words(days: float) -> str:

@@ -25,7 +25,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from training.model.hub_profile import HubProfile, Profile, ProfileOption
+from training.model.hub_profile import Choice, HubProfile, Profile, ProfileOption, interface_of_url
 from training.sphinx_ext.assets import add_asset
 from training.sphinx_ext.config import hub_of
 from training.sphinx_ext.warnings import TrainingWarning, warn
@@ -126,28 +126,36 @@ INTERFACE_NAMES = {
 }
 
 
-def interface_of_url(url: str | None) -> str | None:
-    """The interface a ``default_url`` opens: ``/rstudio`` -> rstudio, ``/desktop`` -> desktop, ``/lab`` -> lab."""
-    if not url:
-        return None
-    first = url.strip("/").split("/", 1)[0].split("?", 1)[0]
-    return {
-        "lab": "lab",
-        "tree": "notebook",
-        "notebooks": "notebook",
-        "rstudio": "rstudio",
-        "desktop": "desktop",
-        "vscode": "vscode",
-        "code-server": "vscode",
-    }.get(first)
-
-
 def default_caption(hub: HubProfile) -> str:
     return f"The Server Options page of {hub.name}"
 
 
 def default_table_caption(hub: HubProfile) -> str:
     return f"Which profile to choose on {hub.name}"
+
+
+def interface_openers(hub: HubProfile, interface: str) -> list[str]:
+    """How to reach ``interface`` directly on this hub: one sentence per profile or choice that opens it."""
+    name = INTERFACE_NAMES[interface]
+    found: list[str] = []
+    server = hub.single_server
+    if server and interface_of_url(server.default_url) == interface:
+        found.append(f"Start your server: {hub.name} opens {name} for you.")
+    for profile in hub.profile_list:
+        if interface_of_url(profile.default_url) == interface:
+            found.append(f"On the Server Options page, select **{profile.display_name}** and click **Start**.")
+        for option in profile.profile_options.values():
+            for choice in option.choices.values():
+                if interface_of_url(choice.default_url) == interface:
+                    found.append(_choice_sentence(hub, profile, option, choice))
+    return found
+
+
+def _choice_sentence(hub: HubProfile, profile: Profile, option: ProfileOption, choice: Choice) -> str:
+    where = f"**{option.display_name}**"
+    if len(hub.profile_list) > 1:
+        where += f" of **{profile.display_name}**"
+    return f"On the Server Options page, choose **{choice.display_name}** under {where} and click **Start**."
 
 
 # --- the figure -----------------------------------------------------------------------------------
@@ -184,10 +192,12 @@ def _option_html(option: ProfileOption) -> str:
             if choice.allowed_groups
             else ""
         )
+        opens = interface_of_url(choice.default_url)
+        opens_note = f'<span class="hub-options-opens">Opens {_e(INTERFACE_NAMES[opens])}.</span>' if opens else ""
         items.append(
             f'<li class="hub-options-choice{" hub-options-is-default" if is_default else ""}" data-key="{_e(key)}">'
             f'<span class="hub-options-choice-name">{_e(choice.display_name)}'
-            f"{' ' + _default_mark() if is_default else ''}</span>{description}{restricted}</li>"
+            f"{' ' + _default_mark() if is_default else ''}</span>{description}{restricted}{opens_note}</li>"
         )
     if has_unlisted:
         default = " hub-options-is-default" if chosen is None else ""
@@ -533,7 +543,37 @@ class HubOptionsTable(HubOptionsDirective):
         return [table]
 
 
+class HubOpens(SphinxDirective):
+    """``hub-opens``: how to reach one interface directly on this hub, from its ``default_url`` settings."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        interface = self.arguments[0].strip()
+        if interface not in INTERFACE_NAMES:
+            warn(
+                f"{self.name}: unknown interface {interface!r}; expected one of: {', '.join(INTERFACE_NAMES)}",
+                TrainingWarning.directive,
+                self.get_location(),
+            )
+            return []
+        hub = hub_of(self.env)
+        sentences = interface_openers(hub, interface)
+        if not sentences:
+            return []
+        ending = f" Your server opens in {INTERFACE_NAMES[interface]}."
+        text = sentences[0] + ending if len(sentences) == 1 else "Any of these opens it:"
+        from docutils.statemachine import StringList
+
+        lines = [text] if len(sentences) == 1 else [text, "", *(f"- {s}" for s in sentences)]
+        container = nodes.container(classes=["hub-opens"])
+        self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]), self.content_offset, container)
+        return container.children
+
+
 def setup_hub_options(app: Sphinx) -> None:
     app.add_directive("hub-options", HubOptionsFigure)
+    app.add_directive("hub-opens", HubOpens)
     app.add_directive("hub-options-table", HubOptionsTable)
     add_asset("hub-options.css")

@@ -54,6 +54,7 @@ PROXY_PACKAGE = "configurable-http-proxy@5"
 NOT_INSTALLABLE = {
     "rstudio": "RStudio Server cannot be installed here (not in Debian or PyPI)",
     "vscode": "code-server is not installed in the replica",
+    "desktop": "the Linux desktop (jupyter-remote-desktop-proxy and a VNC server) is not installed in the replica",
 }
 
 #: The JupyterLab plugin that asks "Would you like to get notified about official Jupyter news?".
