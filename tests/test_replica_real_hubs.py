@@ -34,7 +34,10 @@ def test_real_form_lists_choices_in_order_with_the_default_selected(hub_context,
             if form == "classic":
                 select = page.locator(f"#profile-option-{slug}--{key}")
                 values = select.locator("option").evaluate_all("els => els.map(e => e.value)")
-                seen[key] = ([v for v in values if v not in {"unlisted_choice", "unlisted-choice"}], select.input_value())
+                seen[key] = (
+                    [v for v in values if v not in {"unlisted_choice", "unlisted-choice"}],
+                    select.input_value(),
+                )
             else:
                 block = page.locator(f"#profile-{slug}")
                 combobox = block.get_by_role("combobox", name=option.display_name, exact=True)
