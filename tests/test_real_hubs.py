@@ -481,3 +481,18 @@ def test_modules_tell_how_to_reach_each_interface(build_hub_site: Callable[[Path
     toronto = build_hub_site(REAL / "utoronto-r" / "hub.yaml")
     assert toronto.returncode == 0, toronto.output
     assert "University of Toronto (R) opens RStudio for you" in toronto.text("modules/rstudio-tour/index.html")
+
+
+def test_init_reads_the_home_quota_in_both_forms_real_hubs_use(tmp_path: Path) -> None:
+    """``quotaEnforcer.config.QuotaManager.hard_quota: 35`` (CryoCloud) and ``quotaEnforcer.hardQuota: "1"``
+    (config/clusters/catalystproject-africa/kush.values.yaml, commit 01b62856)."""
+    (tmp_path / "values.yaml").write_text(
+        "jupyterhub:\n  ingress:\n    hosts: [kush.af.catalystproject.2i2c.cloud]\n"
+        "  hub:\n    config:\n      JupyterHub:\n        authenticator_class: github\n"
+        'jupyterhub-home-nfs:\n  quotaEnforcer:\n    hardQuota: "1" # in GB\n'
+    )
+    result = run_cli("init", str(tmp_path / "values.yaml"), "-o", str(tmp_path / "hub.yaml"))
+    assert result.returncode == 0, result.stderr
+    hub = yaml.safe_load((tmp_path / "hub.yaml").read_text())
+    assert hub["storage"]["home_quota_gb"] == 1
+    assert hub["url"] == "https://kush.af.catalystproject.2i2c.cloud"

@@ -80,7 +80,8 @@ CONFIG_SOURCES: dict[str, str] = {
     "server.start_timeout_minutes": "`singleuser.startTimeout` (seconds); absent: 300 (zero-to-jupyterhub), "
     "600 (2i2c's basehub)",
     "storage.home_dir": "`hub.config.KubeSpawner.working_dir` when it is `/home/rstudio`, else `/home/jovyan`",
-    "storage.home_quota_gb": "`jupyterhub-home-nfs.quotaEnforcer.config.QuotaManager.hard_quota`",
+    "storage.home_quota_gb": "`jupyterhub-home-nfs.quotaEnforcer.config.QuotaManager.hard_quota`, or "
+    "`jupyterhub-home-nfs.quotaEnforcer.hardQuota`",
     "storage.shared_dirs": "`singleuser.storage.extraVolumeMounts` mounted inside the home folder",
     "storage.shared_writable": "those mounts without `readOnly: true`",
     "storage.cloud": "the cluster file's `provider` (aws, gcp, azure), else the bucket addresses",
@@ -157,6 +158,20 @@ def _env_value(env: Any, name: str) -> str | None:
         for item in env:
             if isinstance(item, dict) and item.get("name") == name and isinstance(item.get("value"), str):
                 return item["value"]
+    return None
+
+
+def _number(value: Any) -> int | float | None:
+    """A number, also when written as text (``hardQuota: "1"``)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value)
+        except ValueError:
+            return None
+    if isinstance(value, int | float) and value > 0:
+        return int(value) if float(value).is_integer() else value
     return None
 
 
@@ -322,9 +337,10 @@ def draft_hub(
     # Storage.
     home = "/home/rstudio" if _dig(config, "KubeSpawner", "working_dir") == "/home/rstudio" else "/home/jovyan"
     draft.set("storage.home_dir", home, "from hub.config.KubeSpawner.working_dir, else /home/jovyan")
-    quota = _dig(chart_root, "jupyterhub-home-nfs", "quotaEnforcer", "config", "QuotaManager", "hard_quota")
-    if isinstance(quota, int | float):
-        draft.set("storage.home_quota_gb", quota, "from jupyterhub-home-nfs.quotaEnforcer (hard_quota)")
+    enforcer = _dig(chart_root, "jupyterhub-home-nfs", "quotaEnforcer")
+    quota = _number(_dig(enforcer, "config", "QuotaManager", "hard_quota")) or _number(_dig(enforcer, "hardQuota"))
+    if quota:
+        draft.set("storage.home_quota_gb", quota, "from jupyterhub-home-nfs.quotaEnforcer (hard quota, GB)")
     shared, writable = _shared_dirs(singleuser, home)
     if shared:
         draft.set("storage.shared_dirs", shared, "from singleuser.storage.extraVolumeMounts inside the home folder")
