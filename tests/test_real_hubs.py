@@ -16,9 +16,9 @@ import yaml
 from bs4 import BeautifulSoup
 from kubespawner import KubeSpawner
 
-from training.hub_options import default_choice, default_profile, summarize_profiles, table_cells
-from training.hub_profile import HubFileError, HubProfile, hub_section, load_hub_profile, read_yaml_mapping
 from training.model.helm_values import merge_values
+from training.model.hub_profile import HubFileError, HubProfile, hub_section, load_hub_profile, read_yaml_mapping
+from training.sphinx_ext.hub_options import default_choice, default_profile, summarize_profiles, table_cells
 
 from .conftest import HUBS, SITES, BuiltSite, run_cli, run_sphinx
 
@@ -441,7 +441,7 @@ def test_site_built_from_an_init_draft_shows_the_real_hub(
 
 
 def test_choices_that_open_an_interface() -> None:
-    from training.hub_options import interface_openers
+    from training.sphinx_ext.hub_options import interface_openers
 
     veda = load_hub_profile(REAL / "veda" / "hub.yaml")
     assert {"opens-rstudio", "opens-desktop"} <= veda.features

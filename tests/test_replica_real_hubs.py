@@ -7,10 +7,10 @@ import re
 
 import pytest
 
-from training.hub_options import default_choice, default_profile
-from training.hub_profile import load_hub_profile
-from training.replica import Replica
-from training.walkthrough import Walkthrough, do, log_in, open_hub, run_walkthrough
+from training.model.hub_profile import load_hub_profile
+from training.replay.replica import Replica
+from training.replay.walkthrough import Walkthrough, do, log_in, open_hub, run_walkthrough
+from training.sphinx_ext.hub_options import default_choice, default_profile
 
 from .test_real_hubs import REAL
 

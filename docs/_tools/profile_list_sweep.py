@@ -16,8 +16,7 @@ from pathlib import Path
 from kubespawner import KubeSpawner
 from pydantic import TypeAdapter, ValidationError
 
-from training.hub_options import default_choice, default_profile, render_options_page, summarize_profiles
-from training.hub_profile import (
+from training.model.hub_profile import (
     HubFileError,
     HubProfile,
     Profile,
@@ -25,6 +24,7 @@ from training.hub_profile import (
     read_yaml_mapping,
     servers_from_values,
 )
+from training.sphinx_ext.hub_options import default_choice, default_profile, render_options_page, summarize_profiles
 
 
 def kubespawner_defaults(raw: list[dict]) -> tuple[str, dict[str, dict[str, str]]]:

@@ -20,7 +20,6 @@ from slugify import slugify
 
 from training.model.helm_values import merge_values
 from training.model.hub_init import FILL_IN, unset_values
-
 from training.site import DEMO_HUB_FILE
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
