@@ -49,6 +49,7 @@ KNOWN_REASONS: dict[str, str] = {
     "notebook": "Jupyter Notebook is replayed only where the notebook package is installed",
     "github.com": "github.com is not part of the hub: the replica cannot sign in there",
     "browser-devtools": "the browser's developer tools are not part of the page",
+    "binderhub": "the image build needs a BinderHub service, which cannot run here",
 }
 
 MARKER = re.compile(r"<!--\s*not-replayed:\s*(?P<reason>[^\s>]+)\s*-->")

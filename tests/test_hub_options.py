@@ -213,7 +213,7 @@ def test_table_rows_follow_the_profiles(demo: Path, demo_hub: HubProfile) -> Non
         assert row.select_one("th") is not None  # the profile name is the row's header
         name, description, options, resources, who = table_cells(summary)
         cells = [words(cell) for cell in row.select("th, td")]
-        assert cells == [name, description, options, " ".join(resources), who]
+        assert cells == [name, description, options, " ".join(resources), " ".join(who)]
 
 
 # --- other hubs ---------------------------------------------------------------------------------------

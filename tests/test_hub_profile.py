@@ -145,7 +145,7 @@ CLI_BAD_TEXTS = [
 def test_cli_bad_text_one_clean_line_and_exit_1(
     tmp_path: Path, command: str, text: str, field: str, expected: str
 ) -> None:
-    (tmp_path / "values.yaml").write_text("singleuser:\n  image: {name: x}\n")
+    (tmp_path / "values.yaml").write_text("hub:\n  config: {}\n")
     path = write_hub(tmp_path, text)
     out = tmp_path / "out"
     result = run_cli(command, str(path), *(["-o", str(out)] if command == "build" else []))
@@ -287,3 +287,13 @@ def test_every_derived_value_exists_for_every_cloud(tmp_path: Path, cloud: str) 
         assert buckets[cloud].startswith(f"{scheme}://")
         public = lookup(values, "storage.public_data_url")
         assert public == "" or public.startswith(f"{scheme}://")
+
+
+@pytest.mark.parametrize(
+    ("days", "words"),
+    [(7, "7 days"), (1, "1 day"), (1.5, "1.5 days"), (0.5, "12 hours"), (1 / 24, "1 hour"), (0.25, "6 hours")],
+)
+def test_max_age_in_words(tmp_path: Path, days: float, words: str) -> None:
+    """A maximum age under a day is said in hours (``cull.maxAge: 43200`` is 12 hours, not 0.5 days)."""
+    values = load_hub_profile(write_hub(tmp_path, changed(server__max_age_days=days))).values()
+    assert values["server"]["max_age"] == words

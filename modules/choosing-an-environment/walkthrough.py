@@ -49,6 +49,11 @@ WALKTHROUGH = w.Walkthrough(
         crop="#spawn_form",
         requires=["custom-image"],
     ),
+    w.not_replayed(
+        "choose Build your own image, give a repository and a ref, and click Build Image and Start",
+        "the image build needs a BinderHub service, which cannot run here",
+        requires=["build-image"],
+    ),
     w.open_hub("hub/spawn"),
     w.choose_profile(),
     w.start(),

@@ -352,6 +352,39 @@ def cmd_build_many_args(parser: argparse._SubParsersAction) -> None:
     many.set_defaults(func=cmd_build_many)
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    """Draft a hub file from values files (and a cluster file); never overwrite one."""
+    from training.model.hub_init import InitError, draft_hub, unset_values
+    from training.model.hub_profile import read_yaml_mapping
+
+    out = Path(args.output)
+    if out.exists():
+        print(f"{out}: (file): already exists; expected a new file name (init never overwrites)", file=sys.stderr)
+        return 1
+    try:
+        values = [(Path(name), read_yaml_mapping(Path(name), "values file")) for name in args.values]
+        cluster = (Path(args.cluster), read_yaml_mapping(Path(args.cluster), "cluster file")) if args.cluster else None
+        text = draft_hub(values, out, cluster, args.hub_name)
+    except (HubFileError, InitError) as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    unset = unset_values(text)
+    print(f"Wrote {out}: {len(unset)} value(s) to fill in; `hub-training check {out}` lists them")
+    return 0
+
+
+def cmd_init_args(parser: argparse._SubParsersAction) -> None:
+    init = parser.add_parser("init", help="draft a hub file from the hub's helm values files (and cluster file)")
+    init.add_argument("values", nargs="+", metavar="VALUES_YAML", help="values files, in helm's -f order")
+    init.add_argument("--cluster", metavar="CLUSTER_YAML", help="the cluster file (domain, cloud, chart)")
+    init.add_argument("--hub", dest="hub_name", metavar="NAME", help="which hub of the cluster file")
+    init.add_argument("-o", "--output", required=True, metavar="HUB_YAML", help="the hub file to write")
+    init.set_defaults(func=cmd_init)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hub-training", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -369,6 +402,7 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_build)
 
     cmd_check_args(commands)
+    cmd_init_args(commands)
     cmd_build_many_args(commands)
     cmd_materials_args(commands)
     cmd_screenshots_args(commands)

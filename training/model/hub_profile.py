@@ -9,13 +9,17 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
+from slugify import slugify
 
+from training.model.helm_values import merge_values
+from training.model.hub_init import FILL_IN, unset_values
 from training.site import DEMO_HUB_FILE
 
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "::1"}
@@ -23,7 +27,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ENV_VAR_PATTERN = r"^[A-Z_][A-Z0-9_]*$"
 
 LoginProvider = Literal["github", "cilogon", "google", "auth0", "shared-password", "generic"]
-Interface = Literal["lab", "notebook", "rstudio", "vscode"]
+Interface = Literal["lab", "notebook", "rstudio", "vscode", "desktop"]
 Language = Literal["python", "r"]
 Cloud = Literal["aws", "gcp", "azure", "none"]
 
@@ -33,6 +37,7 @@ FEATURES: dict[str, str] = {
     "notebook": "the hub offers the classic notebook interface",
     "rstudio": "the hub offers RStudio",
     "vscode": "the hub offers VS Code",
+    "desktop": "the hub offers a Linux desktop in the browser (jupyter-remote-desktop-proxy)",
     "python": "the hub offers Python",
     "r": "the hub offers R",
     "scratch-bucket": "the hub has a scratch bucket (`storage.scratch`)",
@@ -43,6 +48,10 @@ FEATURES: dict[str, str] = {
     "github-push": "the hub has gh-scoped-creds (`github_push`)",
     "profile-options": "the hub shows a Server Options page (`profile_list` is not empty)",
     "custom-image": "a profile lets users type their own image (`unlisted_choice`)",
+    "build-image": "a profile lets users build their own image from a repository (`dynamic_image_building`)",
+    "opens-<interface>": "a profile, a choice or the one server opens that interface directly "
+    "(`kubespawner_override.default_url`), e.g. `opens-rstudio`, `opens-desktop`",
+    "single-server": "the hub starts one kind of server, with no Server Options page (`single_server`)",
     "shared-dirs": "the hub has shared folders",
     "shared-writable": "some shared folders are writable by every user (`storage.shared_writable`)",
     "shared-readonly": "some shared folders are read-only for users (not in `storage.shared_writable`)",
@@ -64,6 +73,7 @@ def feature_names() -> set[str]:
     names = {name for name in FEATURES if "<" not in name}
     names |= {f"login-{p}" for p in LoginProvider.__args__}
     names |= {f"cloud-{c}" for c in Cloud.__args__}
+    names |= {f"opens-{i}" for i in Interface.__args__}
     return names
 
 
@@ -124,16 +134,40 @@ class UnlistedChoice(LenientModel):
     validation_message: str | None = None
 
 
+class DynamicImageBuilding(LenientModel):
+    enabled: bool = Field(False, description='The form offers "Build your own image" (jupyterhub-fancy-profiles).')
+
+
 class Choice(LenientModel):
     display_name: str = Field(description="Label of the choice.")
     description: str | None = None
     default: bool = False
+    kubespawner_override: dict[str, Any] = Field(default_factory=dict)
+    allowed_groups: list[str] | None = Field(None, description="Only members of these groups see this choice.")
+
+    @property
+    def default_url(self) -> str | None:
+        """The page this choice opens (``kubespawner_override.default_url``), e.g. ``/rstudio``."""
+        value = self.kubespawner_override.get("default_url")
+        return value if isinstance(value, str) and value else None
 
 
 class ProfileOption(LenientModel):
     display_name: str = Field(description="Label of the option (e.g. 'Image').")
-    choices: dict[str, Choice] = Field(default_factory=dict)
+    choices: dict[str, Choice] = Field(default_factory=dict, description="In the order the hub lists them.")
     unlisted_choice: UnlistedChoice | None = None
+    dynamic_image_building: DynamicImageBuilding | None = None
+
+    @property
+    def builds_images(self) -> bool:
+        """jupyterhub-fancy-profiles offers "Build your own image" here: the ``image`` option with both
+        ``dynamic_image_building`` and ``unlisted_choice`` enabled (its ``hasDynamicImageBuilding``)."""
+        return bool(
+            self.dynamic_image_building
+            and self.dynamic_image_building.enabled
+            and self.unlisted_choice
+            and self.unlisted_choice.enabled
+        )
 
     @model_validator(mode="after")
     def _has_choices(self) -> ProfileOption:
@@ -154,10 +188,20 @@ class Profile(LenientModel):
 
     @property
     def effective_slug(self) -> str:
-        """The slug KubeSpawner would use: the given one, else derived from the display name."""
+        """The slug KubeSpawner would use: the given one, else ``slugify(display_name)`` as KubeSpawner does."""
         if self.slug:
             return self.slug
-        return re.sub(r"[^a-z0-9]+", "-", self.display_name.lower()).strip("-") or "profile"
+        return slugify(self.display_name)
+
+    @property
+    def default_url(self) -> str | None:
+        """The page the profile opens (``kubespawner_override.default_url``), unless a choice says otherwise."""
+        value = self.kubespawner_override.get("default_url")
+        return value if isinstance(value, str) and value else None
+
+    @property
+    def builds_images(self) -> bool:
+        return any(option.builds_images for key, option in self.profile_options.items() if key == "image")
 
     @property
     def restricted_to(self) -> list[str]:
@@ -170,6 +214,17 @@ class Server(StrictModel):
     start_timeout_minutes: int = Field(
         10, ge=1, description="How long the hub waits for a server to start before giving up."
     )
+
+
+class SingleServer(StrictModel):
+    """The one server a hub without a profile list starts (zero-to-jupyterhub's hub-wide ``singleuser``)."""
+
+    image: str | None = Field(None, description="`singleuser.image` as name:tag.")
+    mem_guarantee: str | int | float | None = Field(None, description="`singleuser.memory.guarantee`.")
+    mem_limit: str | int | float | None = Field(None, description="`singleuser.memory.limit`.")
+    cpu_guarantee: int | float | None = Field(None, description="`singleuser.cpu.guarantee`.")
+    cpu_limit: int | float | None = Field(None, description="`singleuser.cpu.limit`.")
+    default_url: str | None = Field(None, description="`singleuser.defaultUrl`: the page the server opens.")
 
 
 class Bucket(StrictModel):
@@ -278,8 +333,16 @@ class HubProfile(StrictModel):
     profile_list: list[Profile] = Field(
         default_factory=list, description="KubeSpawner `profile_list`, verbatim; [] = no options page."
     )
-    profile_list_from: str | None = Field(
-        None, description="Read `singleuser.profileList` from a zero-to-jupyterhub values file instead."
+    profile_list_from: str | list[str] | None = Field(
+        None,
+        description=(
+            "Read the profile list from a zero-to-jupyterhub values file instead: `singleuser.profileList`, "
+            "also under `jupyterhub:` or `basehub: jupyterhub:`. A values file with no profile list gives "
+            "`single_server` from its `singleuser.image`, `memory` and `cpu`."
+        ),
+    )
+    single_server: SingleServer | None = Field(
+        None, description="What the one server has, on a hub with no profile list (no Server Options page)."
     )
     server: Server
     storage: Storage = Field(default_factory=Storage)
@@ -342,6 +405,11 @@ class HubProfile(StrictModel):
             for option in profile.profile_options.values()
         ):
             found.add("custom-image")
+        if any(profile.builds_images for profile in self.profile_list):
+            found.add("build-image")
+        if not self.profile_list:
+            found.add("single-server")
+        found |= {f"opens-{interface}" for interface in self.opened_interfaces}
         if self.storage.shared_dirs:
             found.add("shared-dirs")
         if self.storage.shared_writable:
@@ -369,6 +437,15 @@ class HubProfile(StrictModel):
         return found
 
     @property
+    def opened_interfaces(self) -> set[str]:
+        """Interfaces some profile, choice or the one server opens directly (its ``default_url``)."""
+        urls = [self.single_server.default_url if self.single_server else None]
+        for profile in self.profile_list:
+            urls.append(profile.default_url)
+            urls += [c.default_url for o in profile.profile_options.values() for c in o.choices.values()]
+        return {name for url in urls if (name := interface_of_url(url))}
+
+    @property
     def host(self) -> str:
         return urlsplit(self.url).netloc
 
@@ -380,6 +457,7 @@ class HubProfile(StrictModel):
         data["storage"]["vsi_handler"] = data["storage"]["vsi_prefix"].rstrip("/")  # as GDAL's messages name it
         data["storage"]["shared_readonly"] = self.storage.shared_readonly
         data["login"]["provider_name"] = PROVIDER_NAMES[self.login.provider]
+        data["server"]["max_age"] = duration_words(self.server.max_age_days) if self.server.max_age_days else None
         from training.model.nbgitpuller import clone_dir
 
         data["materials"]["clone_dir"] = clone_dir(self.materials.repo)
@@ -423,6 +501,7 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
 DERIVED_VALUES: dict[str, str] = {
     "host": "The hub's host name, from `url`.",
     "login.provider_name": "The login provider as people know it, e.g. GitHub.",
+    "server.max_age": "`server.max_age_days` in words: `7 days`, `1 day`, or in hours under a day (`12 hours`).",
     "materials.clone_dir": "The folder in the home folder that nbgitpuller clones the materials into.",
     "storage.shared_readonly": "The shared folders users may only read: `shared_dirs` minus `shared_writable`.",
     "storage.scheme": "The bucket address scheme of the hub's cloud: `s3`, `gs` or `az`.",
@@ -432,6 +511,36 @@ DERIVED_VALUES: dict[str, str] = {
     "storage.anonymous_option": "The fsspec argument that reads public data without credentials.",
     "storage.public_data_url": "A public dataset on that cloud (Pangeo's CMIP6 catalogue); empty if none.",
 }
+
+
+#: The first part of a ``default_url`` -> the interface it opens.
+URL_INTERFACES: dict[str, str] = {
+    "lab": "lab",
+    "tree": "notebook",
+    "notebooks": "notebook",
+    "rstudio": "rstudio",
+    "desktop": "desktop",
+    "vscode": "vscode",
+    "code-server": "vscode",
+}
+
+
+def interface_of_url(url: str | None) -> str | None:
+    """The interface a ``default_url`` opens: ``/rstudio`` -> rstudio, ``/desktop`` -> desktop, ``/lab`` -> lab."""
+    if not url:
+        return None
+    return URL_INTERFACES.get(url.strip("/").split("/", 1)[0].split("?", 1)[0])
+
+
+def duration_words(days: float) -> str:
+    """``7`` -> ``7 days``, ``1`` -> ``1 day``, ``0.5`` -> ``12 hours``: what a person would say."""
+    if days < 1:
+        hours = days * 24
+        shown = f"{hours:.1f}".removesuffix(".0")
+        return f"{shown} hour" + ("" if shown == "1" else "s")
+    shown = f"{days:.1f}".removesuffix(".0")
+    return f"{shown} day" + ("" if shown == "1" else "s")
+
 
 PROVIDER_NAMES = {
     "github": "GitHub",
@@ -537,7 +646,9 @@ def _message(error: dict[str, Any], root: type[BaseModel]) -> str:
     return error["msg"]
 
 
-def validation_problems(path: Path, exc: ValidationError, root: type[BaseModel]) -> list[str]:
+def validation_problems(
+    path: Path, exc: ValidationError, root: type[BaseModel], prefix: tuple[str, ...] = ()
+) -> list[str]:
     """One line per problem, ``<file>: <dotted.key>: <what is wrong; what is expected>``.
 
     Shared by every YAML file a user writes (hub profiles, workshop files), so they all read alike.
@@ -550,7 +661,7 @@ def validation_problems(path: Path, exc: ValidationError, root: type[BaseModel])
         # ``int | float`` fails twice, once per type: say it once, as "a number".
         if loc not in by_key or err["type"].startswith("float"):
             by_key[loc] = {**err, "loc": loc}
-    return [f"{path}: {_dotted(loc)}: {_message(err, root)}" for loc, err in by_key.items()]
+    return [f"{path}: {_dotted((*prefix, *loc))}: {_message(err, root)}" for loc, err in by_key.items()]
 
 
 #: The type names pydantic appends to a location when a value fails every type of a union.
@@ -604,38 +715,170 @@ def read_yaml_mapping(path: Path, what: str = "file") -> dict[str, Any]:
     return data
 
 
+#: Where zero-to-jupyterhub's settings sit in the values files real hubs use: the chart itself, a chart
+#: that depends on it (2i2c's basehub), and one more level down (2i2c's daskhub: LEAP, CryoCloud...).
+HUB_SECTIONS: tuple[tuple[str, ...], ...] = ((), ("jupyterhub",), ("basehub", "jupyterhub"))
+
+
+def dig(data: Any, path: tuple[str, ...]) -> Any:
+    """``data[path[0]][path[1]]...``, or None where a step is missing or not a mapping."""
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def hub_section(values: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+    """The first nesting of :data:`HUB_SECTIONS` that has a ``singleuser`` mapping, and that mapping's parent."""
+    for path in HUB_SECTIONS:
+        section = dig(values, path)
+        if isinstance(section, dict) and isinstance(section.get("singleuser"), dict):
+            return path, section
+    return None
+
+
+def dotted_path(path: tuple[str, ...]) -> str:
+    return ".".join(path)
+
+
+def _tried_paths(leaf: str) -> str:
+    return ", ".join(dotted_path((*path, "singleuser", leaf)) for path in HUB_SECTIONS)
+
+
+def _byte_value(value: Any) -> str | int | float | None:
+    return value if isinstance(value, str | int | float) and not isinstance(value, bool) else None
+
+
+def single_server_from(singleuser: dict[str, Any]) -> dict[str, Any]:
+    """The hub-wide server of a values file: ``singleuser.image``, ``memory``, ``cpu`` and ``defaultUrl``."""
+    server: dict[str, Any] = {}
+    image = singleuser.get("image")
+    if isinstance(image, dict) and isinstance(image.get("name"), str):
+        tag = image.get("tag")
+        server["image"] = f"{image['name']}:{tag}" if tag not in (None, "") else image["name"]
+    for key, prefix in (("memory", "mem"), ("cpu", "cpu")):
+        block = singleuser.get(key)
+        if isinstance(block, dict):
+            for part in ("guarantee", "limit"):
+                value = _byte_value(block.get(part))
+                if value is not None and not (prefix == "cpu" and isinstance(value, str)):
+                    server[f"{prefix}_{part}"] = value
+    if isinstance(singleuser.get("defaultUrl"), str):
+        server["default_url"] = singleuser["defaultUrl"]
+    return server
+
+
+@dataclass(frozen=True)
+class ValuesServers:
+    """What a values file says about the servers users get."""
+
+    source: Path
+    path: tuple[str, ...]  # where profileList is, e.g. ("basehub", "jupyterhub", "singleuser", "profileList")
+    profile_list: list[Any]
+    single_server: dict[str, Any]
+
+
+def servers_from_values(values: dict[str, Any], values_path: Path, where: str) -> ValuesServers:
+    """The profile list (or, without one, the one server) of a merged values mapping.
+
+    ``where`` starts each problem line (the hub file and key that pointed here, or the values file).
+    """
+    found = hub_section(values)
+    if found is None:
+        raise HubFileError(
+            [
+                f"{where}: {values_path} has no hub section (tried {_tried_paths('profileList')}); "
+                "expected a zero-to-jupyterhub values file"
+            ]
+        )
+    path, section = found
+    singleuser = section["singleuser"]
+    profiles = singleuser.get("profileList")
+    list_path = (*path, "singleuser", "profileList")
+    if profiles is None:
+        return ValuesServers(values_path, list_path, [], single_server_from(singleuser))
+    if not isinstance(profiles, list):
+        raise HubFileError(
+            [f"{values_path}: {dotted_path(list_path)}: expected a list of profiles, got {type(profiles).__name__}"]
+        )
+    return ValuesServers(values_path, list_path, profiles, {})
+
+
 def profile_list_from_values(values_path: Path, hub_path: Path) -> list[Any]:
-    """``singleuser.profileList`` from a zero-to-jupyterhub values file (also under ``jupyterhub:``)."""
+    """The profile list of a zero-to-jupyterhub values file, in any nesting of :data:`HUB_SECTIONS`."""
     data = read_yaml_mapping(values_path, "values file")
-    for root in (data, data.get("jupyterhub")):
-        if isinstance(root, dict) and isinstance(root.get("singleuser"), dict):
-            profiles = root["singleuser"].get("profileList")
-            if isinstance(profiles, list):
-                return profiles
-    raise HubFileError(
-        [
-            f"{hub_path}: profile_list_from: {values_path} has no singleuser.profileList "
-            "(nor jupyterhub.singleuser.profileList); expected a zero-to-jupyterhub values file with a profile list"
-        ]
-    )
+    servers = servers_from_values(data, values_path, f"{hub_path}: profile_list_from")
+    if not servers.profile_list:
+        raise HubFileError(
+            [
+                f"{hub_path}: profile_list_from: {values_path} has no profile list (tried {_tried_paths('profileList')}); "
+                "expected a zero-to-jupyterhub values file with a profile list"
+            ]
+        )
+    return servers.profile_list
+
+
+def _profile_list_problems(servers: ValuesServers) -> list[str]:
+    """One line per problem of a profile list read from a values file, located in that file."""
+    try:
+        TypeAdapter(list[Profile]).validate_python(servers.profile_list)
+    except ValidationError as exc:
+        return validation_problems(servers.source, exc, Profile, prefix=servers.path)
+    return []
 
 
 def load_hub_profile(path: str | Path | None = None) -> HubProfile:
     """Load and validate a hub file (the embedded demo hub when ``path`` is empty)."""
     path = Path(path) if path else DEMO_HUB_FILE
     data = read_yaml_mapping(path, "hub file")
+    unset = unset_values(path.read_text(encoding="utf-8"))
+    if unset:
+        raise HubFileError(
+            [
+                f"{path}: line {line}: {key}: not set yet (hub-training init could not read it from the "
+                f"hub's configuration); replace {FILL_IN!r} on this line"
+                for key, line in unset
+            ]
+        )
     source = data.get("profile_list_from")
     if source is not None:
         if "profile_list" in data:
             raise HubFileError([f"{path}: profile_list_from: set together with profile_list; expected only one"])
-        if not isinstance(source, str) or not source.strip():
-            raise HubFileError([f"{path}: profile_list_from: expected a path to a values file"])
-        values_path = Path(source)
-        if not values_path.is_absolute():
-            values_path = path.parent / values_path
-        if not values_path.is_file():
-            raise HubFileError([f"{path}: profile_list_from: {values_path} does not exist; expected a values file"])
-        data = {**data, "profile_list": profile_list_from_values(values_path, path)}
+        sources = [source] if isinstance(source, str) else source
+        if (
+            not isinstance(sources, list)
+            or not sources
+            or not all(isinstance(item, str) and item.strip() for item in sources)
+        ):
+            raise HubFileError(
+                [
+                    f"{path}: profile_list_from: expected a path to a values file, or a list of them (merged as helm does)"
+                ]
+            )
+        layers: list[dict[str, Any]] = []
+        values_paths: list[Path] = []
+        for item in sources:
+            values_path = Path(item)
+            if not values_path.is_absolute():
+                values_path = path.parent / values_path
+            if not values_path.is_file():
+                raise HubFileError([f"{path}: profile_list_from: {values_path} does not exist; expected a values file"])
+            layers.append(read_yaml_mapping(values_path, "values file"))
+            values_paths.append(values_path)
+        named = values_paths[0] if len(values_paths) == 1 else Path(", ".join(map(str, values_paths)))
+        servers = servers_from_values(merge_values(layers), named, f"{path}: profile_list_from")
+        # Lists replace, so the profile list is the one of the last file that has it: locate problems there.
+        holder = next(
+            (p for p, layer in zip(values_paths[::-1], layers[::-1], strict=True) if dig(layer, servers.path)), named
+        )
+        servers = ValuesServers(holder, servers.path, servers.profile_list, servers.single_server)
+        problems = _profile_list_problems(servers)
+        if problems:
+            raise HubFileError(problems)
+        data = {**data, "profile_list": servers.profile_list}
+        if servers.single_server and "single_server" not in data:
+            data["single_server"] = servers.single_server
     try:
         return HubProfile.model_validate(data)
     except ValidationError as exc:

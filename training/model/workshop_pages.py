@@ -124,7 +124,7 @@ def header_lines(page: WorkshopPage) -> list[str]:
 
 # --- logging in, per provider --------------------------------------------------------------------
 
-UI_NAMES = {**INTERFACE_NAMES, "vscode": "VS Code"}
+UI_NAMES = {**INTERFACE_NAMES, "vscode": "VS Code", "desktop": "the Linux desktop"}
 
 BUTTON = {
     "github": "Sign in with GitHub",

@@ -79,7 +79,9 @@ def hub_of(app_or_env: Any) -> HubProfile:
     """The validated hub profile of this build."""
     import json
 
-    return _hub_from_json(json.dumps(app_or_env.config.training_hub_data, sort_keys=True))
+    # Never sort the keys: the order of profile options and choices is the hub's own (KubeSpawner and
+    # the fancy-profiles form keep the YAML order, and the first choice is the default).
+    return _hub_from_json(json.dumps(app_or_env.config.training_hub_data))
 
 
 def modules_dir(app: Sphinx) -> Path:

@@ -25,13 +25,17 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from training.model.hub_profile import HubProfile, Profile, ProfileOption
+from training.model.hub_profile import Choice, HubProfile, Profile, ProfileOption, interface_of_url
 from training.sphinx_ext.assets import add_asset
 from training.sphinx_ext.config import hub_of
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 #: KubeSpawner's label for the choice that reveals the free-text field when none is configured.
 DEFAULT_UNLISTED_IN_CHOICES = "Other..."
+
+#: jupyterhub-fancy-profiles' extra image choice when ``dynamic_image_building`` is enabled, and its hint.
+BUILD_IMAGE_LABEL = "Build your own image"
+BUILD_IMAGE_DESCRIPTION = "Use a mybinder.org compatible GitHub repo to build your own image"
 
 # --- defaults, as KubeSpawner fills them in (KubeSpawner._get_initialized_profile_list) ------------
 
@@ -68,15 +72,58 @@ def spawn_url(hub: HubProfile) -> str:
     return f"{hub.url}/hub/spawn"
 
 
-def join_names(names: Sequence[str]) -> str:
-    """``a``, ``a or b``, ``a, b or c``."""
+def join_names(names: Sequence[str], last: str = "or") -> str:
+    """``a``, ``a or b``, ``a, b or c`` (``last="and"``: ``a, b and c``)."""
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " or " + names[-1]
+    return ", ".join(names[:-1]) + f" {last} " + names[-1]
+
+
+def single_server_facts(hub: HubProfile) -> list[str]:
+    """What the one server of a hub without a profile list has, as far as its configuration says."""
+    server = hub.single_server
+    if server is None:
+        return []
+    facts = []
+    if server.image:
+        facts.append(f"it runs the image {server.image}")
+    memory = _range_words(server.mem_guarantee, server.mem_limit, format_bytes)
+    if memory:
+        facts.append(f"it has {memory} of memory")
+    cpus = _range_words(server.cpu_guarantee, server.cpu_limit, format_cpu)
+    if cpus:
+        facts.append(f"it has {cpus} CPUs")
+    if server.default_url and interface_of_url(server.default_url):
+        facts.append(f"it opens {INTERFACE_NAMES[interface_of_url(server.default_url) or 'lab']}")
+    return facts
+
+
+def _range_words(guarantee: Any, limit: Any, show: Any) -> str:
+    if guarantee is None and limit is None:
+        return ""
+    if guarantee is None:
+        return f"up to {show(limit)}"
+    if limit is None or show(limit) == show(guarantee):
+        return f"{show(guarantee)}" if limit is not None else f"at least {show(guarantee)}"
+    return f"{show(guarantee)} guaranteed, up to {show(limit)}"
 
 
 def no_options_sentence(hub: HubProfile) -> str:
-    return f"{hub.name} has no Server Options page: when you start your server, the hub starts it directly."
+    sentence = f"{hub.name} has no Server Options page: when you start your server, the hub starts it directly."
+    facts = single_server_facts(hub)
+    if facts:
+        sentence += f" Every server is the same: {join_names(facts, 'and')}."
+    return sentence
+
+
+#: What each interface is called where the site names it.
+INTERFACE_NAMES = {
+    "lab": "JupyterLab",
+    "notebook": "the classic notebook",
+    "rstudio": "RStudio",
+    "vscode": "VS Code",
+    "desktop": "a Linux desktop",
+}
 
 
 def default_caption(hub: HubProfile) -> str:
@@ -87,11 +134,39 @@ def default_table_caption(hub: HubProfile) -> str:
     return f"Which profile to choose on {hub.name}"
 
 
+def interface_openers(hub: HubProfile, interface: str) -> list[str]:
+    """How to reach ``interface`` directly on this hub: one sentence per profile or choice that opens it."""
+    name = INTERFACE_NAMES[interface]
+    found: list[str] = []
+    server = hub.single_server
+    if server and interface_of_url(server.default_url) == interface:
+        found.append(f"Start your server: {hub.name} opens {name} for you.")
+    for profile in hub.profile_list:
+        if interface_of_url(profile.default_url) == interface:
+            found.append(f"On the Server Options page, select **{profile.display_name}** and click **Start**.")
+        for option in profile.profile_options.values():
+            for choice in option.choices.values():
+                if interface_of_url(choice.default_url) == interface:
+                    found.append(_choice_sentence(hub, profile, option, choice))
+    return found
+
+
+def _choice_sentence(hub: HubProfile, profile: Profile, option: ProfileOption, choice: Choice) -> str:
+    where = f"**{option.display_name}**"
+    if len(hub.profile_list) > 1:
+        where += f" of **{profile.display_name}**"
+    return f"On the Server Options page, choose **{choice.display_name}** under {where} and click **Start**."
+
+
 # --- the figure -----------------------------------------------------------------------------------
 
 
 def _e(text: str) -> str:
     return html.escape(text, quote=True)
+
+
+def _group_names(groups: Sequence[str]) -> str:
+    return join_names([f"<strong>{_e(name)}</strong>" for name in groups])
 
 
 def _default_mark() -> str:
@@ -112,10 +187,17 @@ def _option_html(option: ProfileOption) -> str:
             if choice.description
             else ""
         )
+        restricted = (
+            f'<span class="hub-options-restricted">Only for members of {_group_names(choice.allowed_groups)}.</span>'
+            if choice.allowed_groups
+            else ""
+        )
+        opens = interface_of_url(choice.default_url)
+        opens_note = f'<span class="hub-options-opens">Opens {_e(INTERFACE_NAMES[opens])}.</span>' if opens else ""
         items.append(
-            f'<li class="hub-options-choice{" hub-options-is-default" if is_default else ""}">'
+            f'<li class="hub-options-choice{" hub-options-is-default" if is_default else ""}" data-key="{_e(key)}">'
             f'<span class="hub-options-choice-name">{_e(choice.display_name)}'
-            f"{' ' + _default_mark() if is_default else ''}</span>{description}</li>"
+            f"{' ' + _default_mark() if is_default else ''}</span>{description}{restricted}{opens_note}</li>"
         )
     if has_unlisted:
         default = " hub-options-is-default" if chosen is None else ""
@@ -123,6 +205,12 @@ def _option_html(option: ProfileOption) -> str:
             f'<li class="hub-options-choice hub-options-unlisted-choice{default}">'
             f'<span class="hub-options-choice-name">{_e(in_choices)}'
             f"{' ' + _default_mark() if chosen is None else ''}</span></li>"
+        )
+    if option.builds_images:
+        items.append(
+            '<li class="hub-options-choice hub-options-build-choice">'
+            f'<span class="hub-options-choice-name">{_e(BUILD_IMAGE_LABEL)}</span>'
+            f'<span class="hub-options-choice-description">{_e(BUILD_IMAGE_DESCRIPTION)}</span></li>'
         )
     parts = [
         '<div class="hub-options-option">',
@@ -159,8 +247,9 @@ def _profile_html(profile: Profile, is_default: bool) -> str:
     if profile.description:
         parts.append(f'<p class="hub-options-profile-description">{_e(profile.description)}</p>')
     if profile.restricted_to:
-        names = join_names([f"<strong>{_e(name)}</strong>" for name in profile.restricted_to])
-        parts.append(f'<p class="hub-options-restricted">Only for members of {names}.</p>')
+        parts.append(
+            f'<p class="hub-options-restricted">Only for members of {_group_names(profile.restricted_to)}.</p>'
+        )
     if profile.profile_options:
         options = "".join(_option_html(option) for option in profile.profile_options.values())
         parts.append(f'<dl class="hub-options-options">{options}</dl>')
@@ -268,10 +357,7 @@ def resource_hints(profile: Profile) -> list[str]:
     own = _resources(profile.kubespawner_override)
     from_options: dict[str, tuple[list[str], str]] = {}
     for option in profile.profile_options.values():
-        per_choice = [
-            _resources((choice.model_extra or {}).get("kubespawner_override") or {})
-            for choice in option.choices.values()
-        ]
+        per_choice = [_resources(choice.kubespawner_override) for choice in option.choices.values()]
         for label in dict.fromkeys(label for resources in per_choice for label in resources):
             values: set[tuple[float | None, str]] = set()
             for resources in per_choice:
@@ -304,6 +390,8 @@ class ProfileSummary:
     options: tuple[str, ...]
     resources: tuple[str, ...]
     restricted_to: tuple[str, ...]
+    #: "<option>: <choice>" and the groups that alone may pick it, for choices with ``allowed_groups``.
+    restricted_choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def summarize_profiles(profiles: Sequence[Profile]) -> list[ProfileSummary]:
@@ -317,6 +405,12 @@ def summarize_profiles(profiles: Sequence[Profile]) -> list[ProfileSummary]:
             options=tuple(option.display_name for option in profile.profile_options.values()),
             resources=tuple(resource_hints(profile)),
             restricted_to=tuple(profile.restricted_to),
+            restricted_choices=tuple(
+                (f"{option.display_name}: {choice.display_name}", tuple(choice.allowed_groups))
+                for option in profile.profile_options.values()
+                for choice in option.choices.values()
+                if choice.allowed_groups
+            ),
         )
         for profile in profiles
     ]
@@ -325,14 +419,21 @@ def summarize_profiles(profiles: Sequence[Profile]) -> list[ProfileSummary]:
 TABLE_HEADERS = ("Profile", "What it is for", "Options on the page", "Resources", "Who can choose it")
 
 
-def table_cells(row: ProfileSummary) -> tuple[str, str, str, list[str], str]:
-    """The row's cells as text (the resources cell is a list): the same words the HTML shows."""
+def who_can_choose(row: ProfileSummary) -> list[str]:
+    """Who may pick the profile, then who may pick each of its restricted choices."""
+    lines = [f"Members of {join_names(row.restricted_to)}" if row.restricted_to else "Everyone who can log in"]
+    lines += [f"{choice}: only members of {join_names(groups)}" for choice, groups in row.restricted_choices]
+    return lines
+
+
+def table_cells(row: ProfileSummary) -> tuple[str, str, str, list[str], list[str]]:
+    """The row's cells as text (resources and who may choose are lists): the same words the HTML shows."""
     return (
         row.name + (" (default)" if row.default else ""),
         row.description or "Not described in the hub's configuration",
         ", ".join(row.options) or "No options to choose",
         list(row.resources) or ["Not stated in the hub's configuration"],
-        f"Members of {join_names(row.restricted_to)}" if row.restricted_to else "Everyone who can log in",
+        who_can_choose(row),
     )
 
 
@@ -344,6 +445,15 @@ def _entry(*children: nodes.Node) -> nodes.entry:
 
 def _text_entry(text: str) -> nodes.entry:
     return _entry(nodes.paragraph("", text))
+
+
+def _lines_entry(lines: Sequence[str]) -> nodes.entry:
+    """One paragraph, or a bullet list when there are several lines."""
+    if len(lines) == 1:
+        return _text_entry(lines[0])
+    items = nodes.bullet_list()
+    items.extend(nodes.list_item("", nodes.paragraph("", line)) for line in lines)
+    return _entry(items)
 
 
 def summary_table(rows: Sequence[ProfileSummary], caption: str) -> nodes.table:
@@ -361,14 +471,13 @@ def summary_table(rows: Sequence[ProfileSummary], caption: str) -> nodes.table:
     body = nodes.tbody()
     for row in rows:
         name, description, options, resources, who = table_cells(row)
-        if len(resources) == 1:
-            resources_entry = _text_entry(resources[0])
-        else:
-            items = nodes.bullet_list()
-            items.extend(nodes.list_item("", nodes.paragraph("", hint)) for hint in resources)
-            resources_entry = _entry(items)
         body += nodes.row(
-            "", _text_entry(name), _text_entry(description), _text_entry(options), resources_entry, _text_entry(who)
+            "",
+            _text_entry(name),
+            _text_entry(description),
+            _text_entry(options),
+            _lines_entry(resources),
+            _lines_entry(who),
         )
     group += body
     return table
@@ -434,7 +543,37 @@ class HubOptionsTable(HubOptionsDirective):
         return [table]
 
 
+class HubOpens(SphinxDirective):
+    """``hub-opens``: how to reach one interface directly on this hub, from its ``default_url`` settings."""
+
+    required_arguments = 1
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        interface = self.arguments[0].strip()
+        if interface not in INTERFACE_NAMES:
+            warn(
+                f"{self.name}: unknown interface {interface!r}; expected one of: {', '.join(INTERFACE_NAMES)}",
+                TrainingWarning.directive,
+                self.get_location(),
+            )
+            return []
+        hub = hub_of(self.env)
+        sentences = interface_openers(hub, interface)
+        if not sentences:
+            return []
+        ending = f" Your server opens in {INTERFACE_NAMES[interface]}."
+        text = sentences[0] + ending if len(sentences) == 1 else "Any of these opens it:"
+        from docutils.statemachine import StringList
+
+        lines = [text] if len(sentences) == 1 else [text, "", *(f"- {s}" for s in sentences)]
+        container = nodes.container(classes=["hub-opens"])
+        self.state.nested_parse(StringList(lines, source=self.get_source_info()[0]), self.content_offset, container)
+        return container.children
+
+
 def setup_hub_options(app: Sphinx) -> None:
     app.add_directive("hub-options", HubOptionsFigure)
+    app.add_directive("hub-opens", HubOpens)
     app.add_directive("hub-options-table", HubOptionsTable)
     add_asset("hub-options.css")

@@ -120,6 +120,14 @@ def feature_table() -> str:
     return "\n".join(lines)
 
 
+def config_sources_table() -> str:
+    from training.model.hub_init import CONFIG_SOURCES
+
+    lines = ["| Key | Where `hub-training init` reads it |", "|---|---|"]
+    lines += [f"| `{key}` | {_cell(text)} |" for key, text in CONFIG_SOURCES.items()]
+    return "\n".join(lines)
+
+
 class GeneratedMarkdown(SphinxDirective):
     """Base: parse a Markdown string produced by code."""
 
@@ -153,6 +161,11 @@ class WarningCatalogue(GeneratedMarkdown):
         return warning_catalogue()
 
 
+class ConfigSources(GeneratedMarkdown):
+    def markdown(self) -> str:
+        return config_sources_table()
+
+
 class FeatureList(GeneratedMarkdown):
     def markdown(self) -> str:
         return feature_table()
@@ -163,3 +176,4 @@ def setup_reference(app: Any) -> None:
     app.add_directive("warning-catalogue", WarningCatalogue)
     app.add_directive("hub-values-list", HubValuesList)
     app.add_directive("feature-list", FeatureList)
+    app.add_directive("config-sources", ConfigSources)

@@ -54,6 +54,7 @@ PROXY_PACKAGE = "configurable-http-proxy@5"
 NOT_INSTALLABLE = {
     "rstudio": "RStudio Server cannot be installed here (not in Debian or PyPI)",
     "vscode": "code-server is not installed in the replica",
+    "desktop": "the Linux desktop (jupyter-remote-desktop-proxy and a VNC server) is not installed in the replica",
 }
 
 #: The JupyterLab plugin that asks "Would you like to get notified about official Jupyter news?".
@@ -119,12 +120,19 @@ class Replica:
         form: str = "auto",
         log: Callable[[str], None] | None = None,
     ):
-        """``groups``: the test user's groups (default: every group a profile is restricted to, so
-        the Server Options page shows every profile). ``form``: ``fancy``, ``classic`` or ``auto``
+        """``groups``: the test user's groups (default: every group a profile or a choice is restricted
+        to, so the Server Options page shows every profile and every choice). ``form``: ``fancy``, ``classic`` or ``auto``
         (fancy when jupyterhub-fancy-profiles is installed)."""
         self.hub = hub
         self.username = username
-        self.groups = sorted({g for p in hub.profile_list for g in p.restricted_to}) if groups is None else groups
+        every_group = {g for p in hub.profile_list for g in p.restricted_to} | {
+            g
+            for p in hub.profile_list
+            for o in p.profile_options.values()
+            for c in o.choices.values()
+            for g in c.allowed_groups or []
+        }
+        self.groups = sorted(every_group) if groups is None else groups
         self.form = self._pick_form(form)
         self.password = "replica-" + secrets.token_hex(8) if hub.login.provider == "shared-password" else None
         self.log = log or (lambda line: print(line, file=sys.stderr))

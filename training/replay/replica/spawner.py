@@ -43,13 +43,23 @@ async def _apply_user_options(spawner: LocalProfileSpawner, user_options: dict[s
 
 
 def _allowed_profiles(spawner: LocalProfileSpawner) -> list[dict[str, Any]]:
-    """The profiles this user may pick: 2i2c's ``allowed_groups``/``allowed_teams`` filter."""
+    """The profiles and choices this user may pick: 2i2c's ``allowed_groups``/``allowed_teams`` filter,
+    on profiles and on each option's choices (the order of what is left is kept)."""
     groups = {group.name for group in spawner.user.groups}
+
+    def allowed(item: dict[str, Any]) -> bool:
+        names = {*(item.get("allowed_groups") or []), *(item.get("allowed_teams") or [])}
+        return not names or bool(names & groups)
+
     profiles = []
     for profile in spawner.replica_profiles:
-        allowed = {*(profile.get("allowed_groups") or []), *(profile.get("allowed_teams") or [])}
-        if not allowed or allowed & groups:
-            profiles.append(profile)
+        if not allowed(profile):
+            continue
+        profile = copy.deepcopy(profile)
+        for option in (profile.get("profile_options") or {}).values():
+            if isinstance(option.get("choices"), dict):
+                option["choices"] = {key: c for key, c in option["choices"].items() if allowed(c)}
+        profiles.append(profile)
     return profiles
 
 
