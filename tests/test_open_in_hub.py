@@ -188,7 +188,7 @@ def test_missing_exercise_fails_the_build_with_file_and_line(tmp_path: Path) -> 
     assert f"modules/first-steps/index.md:{line}:" in output
     assert "'exercises/no-such-notebook.md' is not in the materials" in output
     assert "modules/first-steps/exercises/no-such-notebook.md" in output
-    assert "[training.model.materials]" in output
+    assert "[training.materials]" in output
 
 
 def test_missing_file_in_a_role_fails_the_build(tmp_path: Path) -> None:
@@ -197,7 +197,7 @@ def test_missing_file_in_a_role_fails_the_build(tmp_path: Path) -> None:
     )
     assert status != 0
     assert f"links.md:{line}:" in output
-    assert "[training.model.materials]" in output
+    assert "[training.materials]" in output
 
 
 def test_file_of_a_module_the_hub_lacks_is_not_in_its_materials(tmp_path: Path) -> None:

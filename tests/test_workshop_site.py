@@ -206,7 +206,7 @@ def test_warnings_name_the_workshop_file_and_line(tmp_path: Path) -> None:
     assert built.returncode != 0
     warnings = sorted(line for line in built.output.splitlines() if str(bad) in line)
     assert warnings == sorted(
-        f"{bad}:{line}: WARNING: {message} [training.model.workshop]"
+        f"{bad}:{line}: WARNING: {message} [training.workshop]"
         for line, message in [
             (7, "module 'files' comes before its prerequisite 'logging-in' (line 9); move it after"),
             (7, "module 'files' comes before its prerequisite 'welcome' (through logging-in) (line 12); move it after"),
