@@ -350,6 +350,11 @@ class HubProfile(StrictModel):
     support: Support
     github_push: GithubPush | None = None
     dask_gateway: bool = Field(False, description="The hub runs Dask Gateway.")
+    logo: str | None = Field(
+        None,
+        description="The community's logo (PNG, JPEG or SVG), a path relative to the hub file; shown on the "
+        "landing page and above the site's menu.",
+    )
 
     @field_validator("url")
     @classmethod
@@ -451,7 +456,7 @@ class HubProfile(StrictModel):
 
     def values(self) -> dict[str, Any]:
         """The nested values authors reach with ``{{ hub.<dotted.path> }}``, plus derived helpers."""
-        data = self.model_dump(mode="json", exclude={"profile_list_from"})
+        data = self.model_dump(mode="json", exclude={"profile_list_from", "logo"})
         data["host"] = self.host
         data["storage"].update(CLOUD_STORAGE[self.storage.cloud])
         data["storage"]["vsi_handler"] = data["storage"]["vsi_prefix"].rstrip("/")  # as GDAL's messages name it
@@ -828,6 +833,21 @@ def _profile_list_problems(servers: ValuesServers) -> list[str]:
     return []
 
 
+LOGO_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
+
+def logo_path(value: object, hub_path: Path) -> str:
+    """The logo file as an absolute path (relative paths are read from the hub file's folder)."""
+    if not isinstance(value, str) or not value.strip() or not value.lower().endswith(LOGO_SUFFIXES):
+        raise HubFileError([f"{hub_path}: logo: expected a path to a .png, .jpg or .svg file, got {value!r}"])
+    logo = Path(value)
+    if not logo.is_absolute():
+        logo = hub_path.parent / logo
+    if not logo.is_file():
+        raise HubFileError([f"{hub_path}: logo: {logo} does not exist; expected an image file beside the hub file"])
+    return str(logo.resolve())
+
+
 def load_hub_profile(path: str | Path | None = None) -> HubProfile:
     """Load and validate a hub file (the embedded demo hub when ``path`` is empty)."""
     path = Path(path) if path else DEMO_HUB_FILE
@@ -879,6 +899,8 @@ def load_hub_profile(path: str | Path | None = None) -> HubProfile:
         data = {**data, "profile_list": servers.profile_list}
         if servers.single_server and "single_server" not in data:
             data["single_server"] = servers.single_server
+    if "logo" in data:
+        data = {**data, "logo": logo_path(data["logo"], path)}
     try:
         return HubProfile.model_validate(data)
     except ValidationError as exc:

@@ -41,7 +41,7 @@ nitpicky = True
 suppress_warnings: list[str] = []
 
 html_theme = "sphinx_book_theme"
-html_title = "Hub Training"
+# html_title is the hub's: its name followed by "training" (set by the extension from the hub file).
 html_static_path: list[str] = []
 # A list of our own: Sphinx's default list is shared by every build in one process (the live server),
 # and the themes append to it on each build.

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
@@ -60,6 +61,7 @@ def _load_config(app: Sphinx, config: Config) -> None:
             print(problem, file=sys.stderr)
         raise SystemExit(1) from None
     config.training_hub_data = hub.model_dump(mode="json")
+    _name_the_site(config, hub)
     if hub.example and config.html_theme in {"sphinx_book_theme", "pydata_sphinx_theme"}:
         options = dict(config.html_theme_options or {})
         options.setdefault(
@@ -67,6 +69,25 @@ def _load_config(app: Sphinx, config: Config) -> None:
             "This site describes a fictional example hub. To make it describe your own hub, "
             "build it with your hub file: hub-training build my-hub.yaml",
         )
+        config.html_theme_options = options
+
+
+def site_title(hub: HubProfile) -> str:
+    """What the site calls itself: the hub's training, not the generator's name."""
+    return f"{hub.name} training"
+
+
+def _name_the_site(config: Config, hub: HubProfile) -> None:
+    """Title every page after the hub, and show its community's logo when the hub file gives one.
+
+    Sphinx writes ``html_title`` into pages as HTML, so a hub name with markup is escaped here.
+    """
+    config.html_title = str(escape(site_title(hub)))
+    if hub.logo and config.html_theme in {"sphinx_book_theme", "pydata_sphinx_theme"}:
+        config.html_logo = hub.logo  # Sphinx copies it into _static/
+        options = dict(config.html_theme_options or {})
+        # The title stays beside the logo; the logo is then decorative (empty alt text).
+        options.setdefault("logo", {"text": config.html_title, "alt_text": ""})
         config.html_theme_options = options
 
 

@@ -7,6 +7,7 @@ from sphinx.application import Sphinx
 from training.sphinx_ext.assets import add_asset, setup_assets
 from training.sphinx_ext.config import setup_config
 from training.sphinx_ext.content_lint import setup_content_lint
+from training.sphinx_ext.front_door import setup_front_door
 from training.sphinx_ext.hub_options import setup_hub_options
 from training.sphinx_ext.instructor import setup_instructor
 from training.sphinx_ext.locations import setup_locations
@@ -29,6 +30,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_site_file(app)
     setup_assets(app)
     add_asset("training.css")
+    add_asset("print.css")  # a module printed from the browser: the article only, compact
     setup_substitution(app)
     setup_self_contained(app)
     setup_reference(app)
@@ -42,3 +44,4 @@ def setup_extension(app: Sphinx) -> None:
     setup_instructor(app)
     setup_open_in_hub(app)
     setup_workshops(app)
+    setup_front_door(app)

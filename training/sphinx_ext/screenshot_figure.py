@@ -15,26 +15,63 @@ alt text and says whether the picture depends on the hub (``hub_dependent``). Wh
   file; when it has none yet, a hub-independent picture falls back to the demo one, and a
   hub-dependent one is replaced by the directive's body (e.g. the static ``hub-options`` figure).
   The build says once which command makes them.
+
+Reading them: every screenshot is a plain link to its full-size file (a click or Enter opens it, no
+script needed). It is never drawn larger than its pixels, nor smaller than
+:data:`SMALLEST_SCALE` of them, so the replica's 13 px interface text stays at least 9 px on the
+page: a picture wider than the text column gets the book theme's wide frame on a desktop, and on a
+phone it scrolls sideways inside its link (``static/training.css``).
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
+from sphinx.util.images import get_image_size
 
 from training.model.hub_profile import DEMO_HUB_FILE
 from training.replay.walkthrough import Shot, load_file
 from training.sphinx_ext.config import hub_file_from, hub_of
+from training.sphinx_ext.modules import element
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 logger = logging.getLogger(__name__)
+
+#: The smallest share of its pixels a screenshot is drawn at: 13 px interface text stays >= 9 px.
+SMALLEST_SCALE = 0.7
+#: Screenshots wider than this (the theme's text column on a 1280 px screen) get the wide frame.
+TEXT_COLUMN_PX = 672
+#: The text column of a 390 px phone: a screenshot that cannot fit it readably scrolls sideways.
+PHONE_COLUMN_PX = 358
+
+
+class screenshot_link(nodes.General, nodes.Element):
+    """A screenshot inside a plain link to its full-size file; written when its place in ``_images`` is known."""
+
+
+def _visit_link_html(self: Any, node: screenshot_link) -> None:
+    image = node.next_node(nodes.image)
+    name = self.builder.images.get(image["uri"]) if image is not None else None
+    href = posixpath.join(self.builder.imgpath, name) if name else image["uri"]
+    min_width = round(node["natural_width"] * SMALLEST_SCALE)
+    self.body.append(self.starttag(node, "a", "", href=href, style=f"--training-shot-min-width: {min_width}px"))
+
+
+def _depart_link_html(self: Any, node: screenshot_link) -> None:
+    self.body.append("</a>")
+
+
+def _pass(self: Any, node: nodes.Node) -> None:
+    pass
 
 
 @cache
@@ -124,13 +161,33 @@ class Screenshot(SphinxDirective):
         doc_dir = Path(self.env.doc2path(self.env.docname)).parent
         self.env.note_dependency(str(image))
         uri = os.path.relpath(image, doc_dir).replace(os.sep, "/")
+        size = get_image_size(str(image))
+        natural_width = size[0] if size else TEXT_COLUMN_PX
         figure = nodes.figure(classes=["training-screenshot"])
-        image_node = nodes.image(uri=uri, alt=alt, candidates={"*": uri})
+        if natural_width * SMALLEST_SCALE > PHONE_COLUMN_PX:
+            figure["classes"].append("training-screenshot-scrolls")  # a phone says so (training.css)
+        image_node = nodes.image(uri=uri, alt=alt, candidates={"*": uri}, classes=["no-scaled-link"])
         if "width" in self.options:
             image_node["width"] = self.options["width"]
-        figure += image_node
-        return figure
+        link = screenshot_link(classes=["training-screenshot-link"], natural_width=natural_width)
+        link += image_node
+        figure += link
+        if natural_width <= TEXT_COLUMN_PX:
+            return figure
+        # The book theme widens a "full-width" div over the page's margin and folds the contents
+        # list away while it is in view (a docutils container would carry Bootstrap's "container").
+        wide = element("div", ["full-width", "training-screenshot-wide"])
+        wide += figure
+        return wide
 
 
 def setup_screenshot_figure(app: Sphinx) -> None:
+    app.add_node(
+        screenshot_link,
+        html=(_visit_link_html, _depart_link_html),
+        latex=(_pass, _pass),
+        text=(_pass, _pass),
+        man=(_pass, _pass),
+        texinfo=(_pass, _pass),
+    )
     app.add_directive("screenshot", Screenshot)

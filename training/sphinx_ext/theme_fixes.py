@@ -7,18 +7,27 @@
   or workshop name with markup would become live HTML there, so we escape it.
 - Font Awesome's 1.5 MB script is left out (``templates/static/webpack-macros.html``); the dozen
   icons the theme shows are drawn by ``static/icons.css``.
+- The parent theme puts a search field in a header of its own unless ``navbar_persistent`` is set;
+  the book theme means that header to be empty. With it, a page had two buttons for the site menu
+  and two for the page contents, and the themes' scripts bound the first of each, the header's,
+  which is hidden on a phone: the visible buttons opened nothing. We set it empty, so the page has
+  one header (the article's) and its buttons work.
+- Search ranks learner pages above instructor and maintainer pages (``static/search-scorer.js``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
 from markupsafe import Markup, escape
 from sphinx.application import Sphinx
+from sphinx.config import Config
 
-from training.sphinx_ext.assets import add_asset
+from training.sphinx_ext.assets import STATIC_DIR, add_asset
 
 
 def name_summaries(html: str) -> str:
@@ -53,7 +62,53 @@ def _escape_page_title(app: Sphinx, pagename: str, templatename: str, context: d
         context["pagetitle"] = escape(context["pagetitle"])
 
 
+def _one_header(app: Sphinx, config: Config) -> None:
+    """No second header: its hidden menu buttons would take the clicks meant for the visible ones."""
+    if config.html_theme != "sphinx_book_theme":
+        return
+    options = dict(config.html_theme_options or {})
+    options.setdefault("navbar_persistent", [])
+    config.html_theme_options = options
+
+
+SCORER_FILE = "training-search-scorer.js"
+#: Learner pages besides the modules, in the order a newcomer meets them.
+LEARNER_PAGES = ["index", "quick-start", "start-here", "catalogue"]
+
+
+def learner_pages_in_order(module_docnames: list[str]) -> list[str]:
+    return [*LEARNER_PAGES, *module_docnames]
+
+
+def scorer_code(learner_pages: list[str]) -> str:
+    """``static/search-scorer.js`` with this site's learner pages, in the path's order."""
+    template = (STATIC_DIR / "search-scorer.js").read_text(encoding="utf-8")
+    return template.replace("LEARNER_PAGES_IN_ORDER", json.dumps(learner_pages))
+
+
+def _learners_first_in_search(app: Sphinx, config: Config) -> None:
+    """Sphinx appends the scorer file to its search code; it is written beside the doctrees."""
+    if not config.html_search_scorer:
+        config.html_search_scorer = str(Path(app.doctreedir) / SCORER_FILE)
+
+
+def _write_scorer(app: Sphinx) -> None:
+    if Path(app.config.html_search_scorer).name != SCORER_FILE:
+        return  # a site with its own scorer keeps it
+    from training.sphinx_ext.modules import path_modules
+
+    code = scorer_code(learner_pages_in_order([m.docname for m in path_modules(app)]))
+    target = Path(app.config.html_search_scorer)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.is_file() or target.read_text(encoding="utf-8") != code:
+        target.write_text(code, encoding="utf-8")
+
+
 def setup_theme_fixes(app: Sphinx) -> None:
+    app.connect("config-inited", _one_header)
+    app.connect("config-inited", _learners_first_in_search)
+    app.connect("builder-inited", _write_scorer)
+    add_asset("theme-fixes.js")  # a link followed in a phone's drawer closes the drawer
     add_asset("icons.css")  # replaces Font Awesome's script (templates/static/webpack-macros.html)
     app.connect("html-page-context", _wrap_toctree, priority=900)
     app.connect("html-page-context", _escape_page_title, priority=900)
