@@ -337,7 +337,11 @@ def test_player_markup_no_autoplay_nothing_preloaded_captions_on(demo_site) -> N
     # The module page's own sections follow: the player sits at the top.
     headings = [h.get_text(strip=True) for h in html.select("article h2")]
     assert headings[0].startswith("Watch it"), headings
-    assert "There are no videos" not in demo_site.text("modules/rstudio-tour/index.html")
+    # RStudio cannot be filmed: its module says so where the video would be, and has no player.
+    rstudio = demo_site.page("modules/rstudio-tour/index.html").select_one("section#watch-it")
+    assert rstudio is not None and rstudio.select("video") == []
+    assert "The steps in RStudio have no video" in rstudio.get_text()
+    assert "The steps in RStudio have no video" in section.get_text()  # its second walkthrough
 
 
 @pytest.mark.browser

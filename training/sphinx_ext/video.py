@@ -83,9 +83,10 @@ class FoundVideo:
 
 
 def not_filmed_reason(walkthrough: Walkthrough, hub: HubProfile) -> str:
-    """The software that keeps a walkthrough from being filmed on this hub ('' when it can be)."""
-    names = [NOT_FILMED[f] for f in sorted(walkthrough.requires) if f in NOT_FILMED and f in hub.features]
-    return " and ".join(names)
+    """The software this hub has that the walkthrough (or one of its steps) needs and that cannot be
+    filmed ('' when none)."""
+    needed = set(walkthrough.requires).union(*(step.requires for step in walkthrough.steps))
+    return " and ".join(NOT_FILMED[f] for f in sorted(needed) if f in NOT_FILMED and f in hub.features)
 
 
 def filmable(walkthrough: Walkthrough, hub: HubProfile) -> bool:
