@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from training.replay import screenshots
-from training.model.hub_profile import HubProfile, load_hub_profile
 from training.model import video_script as vs
+from training.model.hub_profile import HubProfile, load_hub_profile
+from training.replay import screenshots
 from training.replay.filming import BYTES_PER_MINUTE, SCALE, SUFFIXES, instruction
 from training.replay.walkthrough import Walkthrough, discover
 

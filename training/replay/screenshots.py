@@ -35,9 +35,9 @@ from typing import TYPE_CHECKING, Any
 
 from training.model.hub_profile import DEMO_HUB_FILE, HubProfile, load_hub_profile
 from training.replay.chromium import launch_options
+from training.replay.filming import BYTES_PER_MINUTE, FilmingError, Recorder, Video, write_video
 from training.replay.walkthrough import Shot, Walkthrough, discover, new_context, run_walkthrough
 from training.site import standard_modules_dir
-from training.replay.filming import BYTES_PER_MINUTE, FilmingError, Recorder, Video, write_video
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

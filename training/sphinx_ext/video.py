@@ -30,11 +30,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from training.sphinx_ext.config import hub_file_from, hub_of
 from training.model.hub_profile import DEMO_HUB_FILE, HubProfile
 from training.model.video_script import Cue, length_label, parse_vtt
-from training.sphinx_ext.modules import module_of, path_modules
 from training.replay.walkthrough import Walkthrough, load_file
+from training.sphinx_ext.config import hub_file_from, hub_of
+from training.sphinx_ext.modules import module_of, path_modules
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 logger = logging.getLogger(__name__)
