@@ -62,8 +62,8 @@ FROM_HUB_HOME = w.Walkthrough(
 
 FROM_JUPYTERLAB = w.Walkthrough(
     "Log in, reach your server, and log out from JupyterLab",
-    w.open_hub(),
-    w.log_in(),
+    w.say("Open {{ hub.url }}: the hub shows its login page.", w.open_hub()),
+    w.say("Log in with {{ hub.login.provider_name }}.", w.log_in()),
     w.expect("Server Options", role="heading", requires=["profile-options"]),
     w.screenshot(
         "after-login",
@@ -71,10 +71,10 @@ FROM_JUPYTERLAB = w.Walkthrough(
         clip=(200, 60, 880, 690),
         requires=["profile-options"],
     ),
-    w.choose_profile(),
+    w.say("For now, keep what is already selected and click Start. JupyterLab opens.", w.choose_profile()),
     w.start(),
     w.wait_for_lab(),
-    w.open_menu("File"),
+    w.say("In JupyterLab, open the File menu.", w.open_menu("File")),
     w.screenshot(
         "file-menu-log-out",
         "JupyterLab's File menu open; its last item is Log Out",
@@ -83,7 +83,10 @@ FROM_JUPYTERLAB = w.Walkthrough(
         blur=False,
         requires=["lab"],
     ),
-    w.menu("File", "Log Out"),
+    w.say(
+        "Click Log Out, its last item. The hub logs you out and shows its login page again.",
+        w.menu("File", "Log Out"),
+    ),
     w.do("back on the hub's login page", _back_on_login_page, requires=["lab"]),
     w.do("the server is running or stopped, as the hub is configured", _server_state_after_logout, requires=["lab"]),
     requires=["lab"],

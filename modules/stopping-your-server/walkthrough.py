@@ -34,10 +34,13 @@ def _server_is_stopped(run: w.Run) -> None:
     _wait_until(run, False, "the hub still reports the server as running after Stop My Server", timeout=60)
 
 
+OPEN_HUB, *STARTING = w.into_jupyterlab()
+
 FROM_JUPYTERLAB = w.Walkthrough(
     "Stop your server from JupyterLab",
-    *w.into_jupyterlab(),
-    w.open_menu("File"),
+    w.say("Open {{ hub.url }}, log in and start your server: JupyterLab opens.", OPEN_HUB),
+    *STARTING,
+    w.say("In JupyterLab, open the File menu.", w.open_menu("File")),
     w.screenshot(
         "file-menu",
         "JupyterLab's File menu open, with Hub Control Panel and Log Out at its end",
@@ -45,7 +48,10 @@ FROM_JUPYTERLAB = w.Walkthrough(
         hub_dependent=False,
         blur=False,
     ),
-    w.menu("File", "Hub Control Panel", new_tab=True),
+    w.say(
+        "Click Hub Control Panel, near the end of the menu. It opens in a new browser tab.",
+        w.menu("File", "Hub Control Panel", new_tab=True),
+    ),
     w.expect("Stop My Server", role="button"),
     w.do("wait for the page's scripts", _hub_page_ready),
     w.screenshot(
@@ -54,8 +60,11 @@ FROM_JUPYTERLAB = w.Walkthrough(
         clip=(340, 66, 600, 78),
         hub_dependent=False,
     ),
-    w.click("Stop My Server"),
-    w.expect("Start My Server", role="button", timeout=60),
+    w.say("On the Hub Control Panel, click the red Stop My Server button.", w.click("Stop My Server")),
+    w.say(
+        "Wait a few seconds. When only Start My Server is left, your server has stopped.",
+        w.expect("Start My Server", role="button", timeout=60),
+    ),
     w.do("the server is stopped", _server_is_stopped),
     w.screenshot(
         "server-stopped",
@@ -63,7 +72,10 @@ FROM_JUPYTERLAB = w.Walkthrough(
         clip=(340, 66, 600, 78),
         hub_dependent=False,
     ),
-    w.back_to_jupyterlab(),
+    w.say(
+        "If you go back to the JupyterLab tab after stopping, JupyterLab notices that its server is gone.",
+        w.back_to_jupyterlab(),
+    ),
     w.expect("Server unavailable or unreachable", timeout=90),
     w.screenshot(
         "server-unavailable",

@@ -406,6 +406,14 @@ def guide_page(page: WorkshopPage) -> str:
         "",
         total_line(page),
         "",
+        "## Videos of the steps",
+        "",
+        "The captioned videos of the workshop's modules, with their lengths: play one on the projector, or "
+        "send its page to participants ahead of the day.",
+        "",
+        f"```{{video-list}} {' '.join(e.module.id for e in module_entries if e.module is not None)}",
+        "```",
+        "",
         "## Instructor notes, module by module",
         "",
         "The notes of every module in the agenda, in its order. They also show on each module's page in the "

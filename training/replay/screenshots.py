@@ -6,6 +6,10 @@ Where they go:
 - any other hub: ``.hub-training/<hub-id>/screenshots/<module-id>/<name>.png`` beside the hub file,
   with a ``manifest.json`` (what each image shows, which software took it).
 
+The same run films every walkthrough whose steps carry instructions (:mod:`training.replay.filming`):
+``modules/<module-id>/videos/<walkthrough>.{webm,mp4,captions.vtt,chapters.vtt,poster.jpg}`` for the
+demo hub, ``.hub-training/<hub-id>/videos/<module-id>/...`` beside any other hub's file.
+
 Images are PNG, cut to the step's ``crop``/``clip``, in a 1280x800 light-mode viewport at scale 1,
 and at most :data:`BUDGET_BYTES` each: re-encoded losslessly, and quantised to 256 colours only when
 that is still too heavy. Pages are frozen before each shot (no animation, transition, caret or hover).
@@ -31,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from training.model.hub_profile import DEMO_HUB_FILE, HubProfile, load_hub_profile
 from training.replay.chromium import launch_options
+from training.replay.filming import BYTES_PER_MINUTE, FilmingError, Recorder, Video, write_video
 from training.replay.walkthrough import Shot, Walkthrough, discover, new_context, run_walkthrough
 from training.site import standard_modules_dir
 
@@ -153,6 +158,18 @@ def image_path(
     return cache_dir(hub_file, hub) / module / f"{name}.png"
 
 
+def videos_dir(
+    hub_file: Path | None, hub: HubProfile, module: str, *, modules_dir: Path = MODULES_DIR, out: Path | None = None
+) -> Path:
+    """Where the videos of ``module`` go for this hub (``out`` overrides the default root)."""
+    if out is not None:
+        return out / module / "videos"
+    if is_demo(hub_file):
+        return modules_dir / module / "videos"
+    assert hub_file is not None
+    return hub_file.resolve().parent / ".hub-training" / hub.id / "videos" / module
+
+
 def expected_screenshots(modules_dir: Path = MODULES_DIR) -> list[tuple[str, Shot]]:
     """``(module id, shot)`` for every screenshot some walkthrough takes (what a build may reference)."""
     return [(w.module or "", s) for w in discover(modules_dir) for s in w.shots()]
@@ -178,6 +195,7 @@ class Generated:
     summaries: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     texts: dict[str, str] = field(default_factory=dict)  # "<module>/<name>" -> visible text when taken
+    videos: list[Video] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -243,12 +261,14 @@ def generate(
     browser: Browser | None = None,
     replica: Replica | None = None,
     keep_unchanged: bool = True,
+    videos: bool = True,
     log: Callable[[str], None] = print,
 ) -> Generated:
     """Replay every walkthrough on the hub's replica and write its screenshots (see the module docstring).
 
     ``replica``/``browser``: reuse running ones (tests); ``out``: another root (``<out>/<module>/<name>.png``);
-    ``keep_unchanged=False`` writes every image even when only antialiasing changed.
+    ``keep_unchanged=False`` writes every image even when only antialiasing changed;
+    ``videos=False`` films nothing.
     """
     hub = load_hub_profile(hub_file)
     found = discover(modules_dir) if walkthroughs is None else walkthroughs
@@ -272,9 +292,18 @@ def generate(
 
                 hub_replica.reset_user()
                 context = new_context(chromium)
+                film = Recorder(context) if videos and walkthrough.instructions() else None
                 try:
-                    report = run_walkthrough(walkthrough, hub_replica, context, save=save, materials_repo=materials)
-                except AssertionError as exc:
+                    report = run_walkthrough(
+                        walkthrough, hub_replica, context, save=save, materials_repo=materials, film=film
+                    )
+                    if film is not None:
+                        film.stop()
+                        folder = videos_dir(hub_file, hub, module, modules_dir=modules_dir, out=out)
+                        video = None if report.skipped_all else write_video(film, walkthrough, hub, folder)
+                        if video is not None:
+                            result.videos.append(video)
+                except (AssertionError, FilmingError) as exc:
                     result.problems.append(str(exc))
                     continue
                 finally:
@@ -282,6 +311,11 @@ def generate(
                 result.summaries.append(report.summary())
                 result.texts.update({f"{module}/{name}": text for name, text in report.texts.items()})
             hub_replica.reset_user()
+    for video in result.videos:
+        for role, size in video.sizes().items():
+            budget = BYTES_PER_MINUTE * max(1.0, video.seconds / 60)
+            if size > budget:
+                result.problems.append(f"{video.path(role)}: {size} bytes, over the budget of {budget:.0f} bytes")
     for image in result.images:
         if image.size > BUDGET_BYTES:
             result.problems.append(f"{image.path}: {image.size} bytes, over the {BUDGET_BYTES} byte budget; crop it")
@@ -321,6 +355,9 @@ def main(hub: str | None, modules: str | None = None, out: str | None = None) ->
     result = generate(hub_file, modules_dir=Path(modules) if modules else MODULES_DIR, out=Path(out) if out else None)
     for image in result.images:
         print(f"{image.status:9} {image.size / 1000:6.1f} kB  {image.path}")
+    for video in result.videos:
+        sizes = ", ".join(f"{role} {size / 1000:.0f} kB" for role, size in video.sizes().items())
+        print(f"video     {video.seconds:5.1f} s   {video.path('webm').with_suffix('')} ({sizes})")
     for summary in result.summaries:
         print(summary)
     for problem in result.problems:

@@ -36,7 +36,7 @@ import re
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
     from training.model.hub_profile import HubProfile, Profile
+    from training.replay.filming import Recorder
     from training.replay.replica import Replica
 
 #: Browser settings every run uses, so that two runs photograph the same pixels.
@@ -109,6 +110,11 @@ class Step:
     labels: tuple[str, ...] = ()
     shot: Shot | None = None
     needs_materials: bool = False
+    #: The sentence a learner reads for this step (``{{ hub.x }}`` values allowed): the video's caption,
+    #: chapter and transcript line. Set it with :func:`say`; steps without one join the chapter before.
+    instruction: str | None = None
+    #: The step waits for the cloud (a server starting): the video shows "A few minutes later" instead.
+    waits_for_cloud: bool = False
 
 
 class Walkthrough:
@@ -144,6 +150,15 @@ class Walkthrough:
 
     def shots(self) -> list[Shot]:
         return [s.shot for s in self.steps if s.shot]
+
+    def instructions(self) -> list[str]:
+        """The instructions of its steps, in order, as written (``{{ hub.x }}`` not yet replaced)."""
+        return [s.instruction for s in self.steps if s.instruction]
+
+    @property
+    def slug(self) -> str:
+        """The walkthrough's name in file names (its video is ``<slug>.webm``)."""
+        return self.id.rsplit("/", 1)[-1]
 
 
 # --- running -----------------------------------------------------------------------------------------
@@ -198,11 +213,13 @@ class Run:
         *,
         save: Saver | None = None,
         materials_repo: str | None = None,
+        film: Recorder | None = None,
     ):
         self.page = page
         self.replica = replica
         self.walkthrough = walkthrough
         self.save = save
+        self.film = film
         self.materials_repo = materials_repo
         self.report = Report(walkthrough.title, walkthrough.module)
 
@@ -235,11 +252,15 @@ def run_walkthrough(
     *,
     save: Saver | None = None,
     materials_repo: str | None = None,
+    film: Recorder | None = None,
 ) -> Report:
-    """Replay every step in a new page of ``context``; raise :class:`WalkthroughFailed` on the first failure."""
+    """Replay every step in a new page of ``context``; raise :class:`WalkthroughFailed` on the first failure.
+
+    ``film``: a recorder already attached to ``context``; it is told when each step starts and ends.
+    """
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
-    run = Run(page, replica, walkthrough, save=save, materials_repo=materials_repo)
+    run = Run(page, replica, walkthrough, save=save, materials_repo=materials_repo, film=film)
     whole = run.missing(walkthrough.requires)
     if whole:
         run.report.skipped_all = whole
@@ -247,6 +268,8 @@ def run_walkthrough(
     before_skipped = ""  # why the last step that was not a screenshot was skipped
     for index, step in enumerate(walkthrough.steps, 1):
         started = time.monotonic()
+        if film is not None:
+            film.step_started(step, run.page)
         reason = run.missing(step.requires)
         if not reason and step.shot is not None and before_skipped:
             # The picture would show a state the skipped step never made (e.g. JupyterLab on an RStudio hub).
@@ -259,6 +282,8 @@ def run_walkthrough(
             except Exception as exc:
                 raise _failure(run, index, step, exc) from exc
         status = "skipped" if reason else "done"
+        if film is not None:
+            film.step_ended(step, run.page, status)
         run.report.results.append(StepResult(index, step.title, status, reason, time.monotonic() - started))
         if step.shot is None:
             before_skipped = reason
@@ -411,7 +436,7 @@ def start() -> Step:
     def action(run: Run) -> None:
         run.exact("button", "Start").click()
 
-    return Step("press Start", action, frozenset({"profile-options"}), ("Start",))
+    return Step("press Start", action, frozenset({"profile-options"}), ("Start",), waits_for_cloud=True)
 
 
 def wait_for_lab() -> Step:
@@ -426,7 +451,7 @@ def wait_for_lab() -> Step:
         toasts = page.locator(".Toastify__toast")
         assert toasts.count() == 0, f"a notification covers JupyterLab: {toasts.all_inner_texts()}"
 
-    return Step("wait for JupyterLab", action, frozenset({"lab"}))
+    return Step("wait for JupyterLab", action, frozenset({"lab"}), waits_for_cloud=True)
 
 
 def wait_for_idle_kernel(run: Run, kernel: str) -> None:
@@ -679,9 +704,30 @@ def wait_for_file(name: str) -> Step:
     return Step(f"see {name} open", action, frozenset({"lab"}))
 
 
-def do(title: str, action: Callable[[Run], None], *, requires: Iterable[str] = (), labels: Iterable[str] = ()) -> Step:
-    """Any other action, as a function of the :class:`Run` (``run.page`` is Playwright's page)."""
-    return Step(title, action, frozenset(requires), tuple(labels))
+def do(
+    title: str,
+    action: Callable[[Run], None],
+    *,
+    requires: Iterable[str] = (),
+    labels: Iterable[str] = (),
+    waits_for_cloud: bool = False,
+) -> Step:
+    """Any other action, as a function of the :class:`Run` (``run.page`` is Playwright's page).
+
+    ``waits_for_cloud``: the action waits for the hub's servers (the video skips the wait with a card).
+    """
+    return Step(title, action, frozenset(requires), tuple(labels), waits_for_cloud=waits_for_cloud)
+
+
+def say(instruction: str, step: Step) -> Step:
+    """``step`` with the sentence a learner reads for it: ``say("Click Log Out.", menu("File", "Log Out"))``.
+
+    The sentence is the video's caption and chapter title and a line of the transcript under the
+    player. Write it as the module page says it, with ``{{ hub.x }}`` for the hub's values.
+    """
+    if not instruction.strip() or "\n" in instruction:
+        raise ValueError(f"step {step.title!r}: an instruction is one non-empty line, not {instruction!r}")
+    return replace(step, instruction=" ".join(instruction.split()))
 
 
 #: Why RStudio steps are not replayed: what the run lists for them.
@@ -744,6 +790,8 @@ def _capture(run: Run, shot: Shot) -> None:
         target.wait_for(state="visible")
     page.wait_for_timeout(400)  # let layout settle after the style change
     if run.save is None:
+        if run.film is not None:
+            run.film.shot(shot, run.page, _viewport_box(page, target, shot))
         run.report.texts[shot.name] = " ".join((target or page.locator("body")).inner_text().split())
         return
     options: dict[str, Any] = {"animations": "disabled", "caret": "hide", "scale": "css"}
@@ -771,6 +819,22 @@ def _capture(run: Run, shot: Shot) -> None:
         png = trim_empty_bottom(png)
     run.report.texts[shot.name] = " ".join((target or page.locator("body")).inner_text().split())
     run.report.screenshots[shot.name] = run.save(shot, png, run.walkthrough.module)
+    if run.film is not None:
+        run.film.shot(shot, run.page, _viewport_box(page, target, shot))
+
+
+def _viewport_box(page: Page, target: Locator | None, shot: Shot) -> tuple[float, float, float, float] | None:
+    """Where the screenshot lies in the viewport ``(x, y, width, height)``; None when it is not all visible."""
+    if shot.full_page:
+        return None
+    if shot.clip is not None:
+        return tuple(float(v) for v in shot.clip)  # type: ignore[return-value]
+    if target is None:
+        return (0.0, 0.0, float(VIEWPORT["width"]), float(VIEWPORT["height"]))
+    box = target.bounding_box()
+    if box is None:
+        return None
+    return (box["x"], box["y"], box["width"], box["height"])
 
 
 def trim_empty_bottom(png: bytes, margin: int = 12) -> bytes:

@@ -21,6 +21,7 @@ from training.sphinx_ext.self_contained import setup_self_contained
 from training.sphinx_ext.site_file import setup_site_file
 from training.sphinx_ext.substitution import setup_substitution
 from training.sphinx_ext.theme_fixes import setup_theme_fixes
+from training.sphinx_ext.video import setup_video_player
 from training.sphinx_ext.workshops import setup_workshops
 
 
@@ -38,6 +39,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_content_lint(app)
     setup_theme_fixes(app)
     setup_screenshot_figure(app)
+    setup_video_player(app)
     setup_hub_options(app)
     setup_progress(app)
     setup_quiz(app)

@@ -23,6 +23,7 @@ class TrainingWarning(Enum):
     materials = "An 'Open in hub' link points to a file that is not in the materials."
     directive = "A directive of ours got a wrong argument or option."
     screenshot = "A screenshot is missing or has no alt text."
+    video = "A module's walkthrough is filmed for the demo hub, but its video files are missing."
     content_lint = "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels."
     benchmarks = "docs/benchmarks/results.json is not JSON or lacks a measurement the benchmark page shows."
     workshop = (
