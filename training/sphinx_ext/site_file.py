@@ -11,11 +11,11 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+from markupsafe import escape
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from training.model.site_file import SiteFileError, load_site_file
-from training.sphinx_ext.config import hub_of
 
 EXTRA_PAGES_CAPTION = "Our pages"
 
@@ -32,9 +32,13 @@ def _load_site_file(app: Sphinx, config: Config) -> None:
         raise SystemExit(1) from None
     site = loaded.site
     config.training_site_data = site.model_dump(mode="json")
-    config.html_title = site.title or f"{hub_of(app).name} training"
-    if site.logo:
+    if site.title:  # else the hub's training (config.site_title); HTML, so escaped
+        config.html_title = str(escape(site.title))
+    if site.logo:  # the site's logo wins over the hub file's
         config.html_logo = str((loaded.root / site.logo).resolve())
+        options = dict(config.html_theme_options or {})
+        options["logo"] = {"text": config.html_title, "alt_text": ""}
+        config.html_theme_options = options
     for module_id in site.leave_out:
         config.exclude_patterns.append(f"{config.training_modules_dir}/{module_id}/**")
 
