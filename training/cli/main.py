@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from training import __version__
+from training.cli.gates import cmd_gates_args
 from training.model.hub_profile import DEMO_HUB_FILE, HubFileError, HubProfile, load_hub_profile
 from training.model.overrides import check_overrides
 from training.model.site_file import LoadedSite, SiteFileError, find_site_file, load_site_file
@@ -48,7 +49,7 @@ def site_sources(site: LoadedSite | None) -> SiteSources:
         f"{folder}: has the id of a standard module; expected a new id "
         f"(to change the standard module, put your files in overrides/{folder.name}/)"
         for folder in sorted(site.modules_dir.glob("*/"))
-        if (standard / folder.name).is_dir()
+        if (standard / folder.name).is_dir() and not folder.name.startswith("_")
     ]
     states = check_overrides(site.overrides_dir, standard, __version__)
     problems += [state.problem for state in states if state.problem]
@@ -328,6 +329,27 @@ def cmd_override_args(parser: argparse._SubParsersAction) -> None:
     diff.set_defaults(func=cmd_diff, command="diff")
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new site repository: hub file, site file, own modules, overrides, pages, CI."""
+    from training.cli.new_site import TargetNotEmpty, write_site_repository
+
+    target = Path(args.dir)
+    try:
+        write_site_repository(target)
+    except TargetNotEmpty as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"Wrote a site repository into {target}. Next: fill in every line marked CHANGE in {target / 'hub.yaml'},")
+    print(f"then build it with: cd {target} && hub-training build   (see {target / 'README.md'})")
+    return 0
+
+
+def cmd_new_args(parser: argparse._SubParsersAction) -> None:
+    new = parser.add_parser("new", help="write a site repository for your hub (hub file, site file, modules, CI)")
+    new.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    new.set_defaults(func=cmd_new)
+
+
 def cmd_build_many(args: argparse.Namespace) -> int:
     """One site per hub file, built in warm worker processes (as many as cores)."""
     from training.cli.multi_build import build_many
@@ -403,6 +425,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd_check_args(commands)
     cmd_init_args(commands)
+    cmd_new_args(commands)
+    cmd_gates_args(commands)
     cmd_build_many_args(commands)
     cmd_materials_args(commands)
     cmd_screenshots_args(commands)
