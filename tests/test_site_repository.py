@@ -253,17 +253,13 @@ def test_a_new_site_builds_from_the_installed_wheel(site_repository: SiteReposit
     # No maintainer page: hub profile reference, maintainers' guide, benchmarks.
     names = [page.relative_to(html).as_posix() for page in html.rglob("*.html")]
     assert not [n for n in names if any(word in n for word in ("maintainer", "hub-profile", "benchmark"))], names
-    assert not any(
-        word in (html / "index.html").read_text(encoding="utf-8") for word in ("Maintainers", "Benchmarks")
-    )
+    assert not any(word in (html / "index.html").read_text(encoding="utf-8") for word in ("Maintainers", "Benchmarks"))
     # Nothing was written into the site repository but the build folder.
     assert not (site_repository.root / "source").exists()
 
 
 @pytest.mark.slow
-def test_materials_and_workshop_check_include_the_own_module(
-    site_repository: SiteRepository, tmp_path: Path
-) -> None:
+def test_materials_and_workshop_check_include_the_own_module(site_repository: SiteRepository, tmp_path: Path) -> None:
     assert site_repository.build.returncode == 0
     out = tmp_path / "materials"
     materials = site_repository.engine.run("materials", str(out), cwd=site_repository.root)
@@ -486,3 +482,15 @@ def test_gates_refuse_a_folder_that_is_not_a_built_site(tmp_path: Path) -> None:
     gates = run_cli("gates", str(tmp_path))
     assert gates.returncode == 1
     assert gates.stderr.strip() == f"{tmp_path}: no index.html; expected the output folder of hub-training build"
+
+
+@pytest.mark.browser
+def test_gates_with_axe_report_violations_and_requests_to_other_hosts() -> None:
+    broken = SITES / "broken" / "html"
+    gates = run_cli("gates", str(broken), "--axe")
+    assert gates.returncode == 1, gates.stderr
+    lines = gates.stdout.splitlines()
+    assert any(line.startswith(f"{broken}/index.html: image-alt (critical)") for line in lines), gates.stdout
+    assert f"{broken}/index.html: requests https://cdn.jsdelivr.net/npm/mathjax@4/tex-mml-chtml.js" in lines
+    axe = [line for line in lines if line.startswith("axe: ")]
+    assert len(axe) == 1 and axe[0].startswith("axe: 3 pages, ") and not axe[0].endswith(" 0 problems")

@@ -52,5 +52,7 @@ def cmd_gates_args(parser: argparse._SubParsersAction) -> None:
     gates.add_argument("html", metavar="HTML_DIR", help="the built site (the output folder of hub-training build)")
     gates.add_argument("--hub", metavar="HUB_YAML", help="the hub it was built for: its values must be escaped")
     gates.add_argument("--site", metavar="SITE_YAML", help="the site file (default: site.yaml in this folder, if any)")
-    gates.add_argument("--axe", action="store_true", help='also run axe in Chromium (pip install "hub-training[gates]")')
+    gates.add_argument(
+        "--axe", action="store_true", help='also run axe in Chromium (pip install "hub-training[gates]")'
+    )
     gates.set_defaults(func=cmd_gates)

@@ -89,7 +89,7 @@ def check_axe(site: Path) -> AxeReport:
         context.route("**/*", route)
         page = context.new_page()
         page.on("console", lambda message: on_console(message, current))
-        for current in names:  # noqa: B007 (read by the handlers above)
+        for current in names:  # the handlers above name the page loaded now
             page.goto(f"{base}{current}")
             page.wait_for_load_state("load")
             axe_running = True
