@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from training import __version__
@@ -494,3 +495,47 @@ def test_gates_with_axe_report_violations_and_requests_to_other_hosts() -> None:
     assert f"{broken}/index.html: requests https://cdn.jsdelivr.net/npm/mathjax@4/tex-mml-chtml.js" in lines
     axe = [line for line in lines if line.startswith("axe: ")]
     assert len(axe) == 1 and axe[0].startswith("axe: 3 pages, ") and not axe[0].endswith(" 0 problems")
+
+
+def test_new_drafts_the_hub_file_from_the_hubs_values_files(tmp_path: Path) -> None:
+    """``--hub-from`` drafts the hub file as ``hub-training init`` does, from copies kept in the site."""
+    from training.model.hub_init import FILL_IN, unset_values
+
+    real = ROOT / "tests" / "hubs" / "real" / "cryocloud"
+    sources = yaml.safe_load((real / "hub.yaml").read_text(encoding="utf-8"))["profile_list_from"]
+    values = [real / name for name in ([sources] if isinstance(sources, str) else sources)]
+    made = run_cli(
+        "new", str(tmp_path / "site"), "--hub-from", *map(str, values), "--cluster", str(real / "cluster.yaml")
+    )
+    assert made.returncode == 0, made.stderr
+    site = tmp_path / "site"
+    for path in values:
+        assert (site / "hub-config" / path.name).read_bytes() == path.read_bytes()
+    text = (site / "hub.yaml").read_text(encoding="utf-8")
+    hub = yaml.safe_load(text)
+    assert hub["url"] == "https://hub.cryointhecloud.com"
+    assert hub["profile_list_from"] == [f"hub-config/{path.name}" for path in values] or hub["profile_list_from"] == (
+        f"hub-config/{values[0].name}"
+    )
+    unset = unset_values(text)
+    assert unset, "the draft names the values the configuration does not hold"
+    filled = {
+        "materials.repo": "https://github.com/cryo/materials",
+        "support.name": "#help",
+        "support.url": "https://cryo.example.org/help",
+    }
+    lines = text.split("\n")
+    for key, line in unset:
+        lines[line - 1] = lines[line - 1].replace(FILL_IN, filled.get(key, "cryo-hub"), 1)
+    (site / "hub.yaml").write_text("\n".join(lines), encoding="utf-8")
+    check = run_cli("check", cwd=site)
+    assert (check.returncode, check.stdout.strip()) == (0, "OK"), check.stderr
+
+
+def test_new_with_a_values_file_that_is_not_one_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "values.yaml").write_text("nfs:\n  enabled: true\n", encoding="utf-8")
+    made = run_cli("new", str(tmp_path / "site"), "--hub-from", str(tmp_path / "values.yaml"))
+    assert made.returncode == 1
+    (line,) = made.stderr.strip().splitlines()
+    assert line.startswith(f"{tmp_path / 'values.yaml'}: (file): no hub section"), line
+    assert not (tmp_path / "site").exists()

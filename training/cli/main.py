@@ -331,15 +331,46 @@ def cmd_override_args(parser: argparse._SubParsersAction) -> None:
 
 def cmd_new(args: argparse.Namespace) -> int:
     """Write a new site repository: hub file, site file, own modules, overrides, pages, CI."""
-    from training.cli.new_site import TargetNotEmpty, write_site_repository
+    from training.cli.new_site import (
+        HUB_FILE,
+        NewSiteError,
+        check_target,
+        config_copies,
+        write_site_repository,
+    )
+    from training.model.hub_init import InitError, draft_hub, unset_values
+    from training.model.hub_profile import read_yaml_mapping
 
     target = Path(args.dir)
+    hub_text, extra = None, {}
     try:
-        write_site_repository(target)
-    except TargetNotEmpty as exc:
+        check_target(target)
+        if args.hub_from:
+            extra = config_copies([Path(name) for name in args.hub_from])
+            values = [
+                (target / relative, read_yaml_mapping(source, "values file")) for relative, source in extra.items()
+            ]
+            cluster = (
+                (Path(args.cluster), read_yaml_mapping(Path(args.cluster), "cluster file")) if args.cluster else None
+            )
+            hub_text = draft_hub(values, target / HUB_FILE, cluster, args.hub_name)
+        write_site_repository(target, hub_text, extra)
+    except NewSiteError as exc:
         print(exc, file=sys.stderr)
         return 1
-    print(f"Wrote a site repository into {target}. Next: fill in every line marked CHANGE in {target / 'hub.yaml'},")
+    except (HubFileError, InitError) as exc:
+        for problem in exc.problems:
+            for relative, source in extra.items():  # name the user's file, not its copy-to-be
+                problem = problem.replace(str(target / relative), str(source))
+            print(problem, file=sys.stderr)
+        return 1
+    hub_file = target / HUB_FILE
+    print(f"Wrote a site repository into {target}.")
+    if hub_text is None:
+        print(f"Next: fill in every line marked CHANGE in {hub_file},")
+    else:
+        print(f"Drafted {hub_file} from the values files (copied into {target / 'hub-config'}; commit them only if")
+        print(f"they hold no secret). Next: fill in its {len(unset_values(hub_text))} value(s) marked FILL IN,")
     print(f"then build it with: cd {target} && hub-training build   (see {target / 'README.md'})")
     return 0
 
@@ -347,6 +378,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_new_args(parser: argparse._SubParsersAction) -> None:
     new = parser.add_parser("new", help="write a site repository for your hub (hub file, site file, modules, CI)")
     new.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    new.add_argument(
+        "--hub-from",
+        nargs="+",
+        metavar="VALUES_YAML",
+        help="draft the hub file from the hub's helm values files, in helm's -f order (as hub-training init)",
+    )
+    new.add_argument("--cluster", metavar="CLUSTER_YAML", help="with --hub-from: the cluster file (domain, cloud)")
+    new.add_argument("--hub", dest="hub_name", metavar="NAME", help="with --hub-from: which hub of the cluster file")
     new.set_defaults(func=cmd_new)
 
 
