@@ -76,7 +76,7 @@ def linkcheck(session: nox.Session) -> None:
     """Check every internal link, anchor and image of the built demo site (and leaks, CDN assets)."""
     session.install("-e", ".")
     session.run("hub-training", "build")
-    session.run("python", "-m", "training.gates.site_checks", "_build/demo/html", "training/site/hubs/demo.yaml")
+    session.run("hub-training", "gates", "_build/demo/html", "--hub", "training/site/hubs/demo.yaml")
 
 
 @nox.session(default=False)

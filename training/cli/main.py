@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from training import __version__
+from training.cli.gates import cmd_gates_args
 from training.model.hub_profile import DEMO_HUB_FILE, HubFileError, HubProfile, load_hub_profile
 from training.model.overrides import check_overrides
 from training.model.site_file import LoadedSite, SiteFileError, find_site_file, load_site_file
@@ -48,7 +49,7 @@ def site_sources(site: LoadedSite | None) -> SiteSources:
         f"{folder}: has the id of a standard module; expected a new id "
         f"(to change the standard module, put your files in overrides/{folder.name}/)"
         for folder in sorted(site.modules_dir.glob("*/"))
-        if (standard / folder.name).is_dir()
+        if (standard / folder.name).is_dir() and not folder.name.startswith("_")
     ]
     states = check_overrides(site.overrides_dir, standard, __version__)
     problems += [state.problem for state in states if state.problem]
@@ -328,6 +329,66 @@ def cmd_override_args(parser: argparse._SubParsersAction) -> None:
     diff.set_defaults(func=cmd_diff, command="diff")
 
 
+def cmd_new(args: argparse.Namespace) -> int:
+    """Write a new site repository: hub file, site file, own modules, overrides, pages, CI."""
+    from training.cli.new_site import (
+        HUB_FILE,
+        NewSiteError,
+        check_target,
+        config_copies,
+        write_site_repository,
+    )
+    from training.model.hub_init import InitError, draft_hub, unset_values
+    from training.model.hub_profile import read_yaml_mapping
+
+    target = Path(args.dir)
+    hub_text, extra = None, {}
+    try:
+        check_target(target)
+        if args.hub_from:
+            extra = config_copies([Path(name) for name in args.hub_from])
+            values = [
+                (target / relative, read_yaml_mapping(source, "values file")) for relative, source in extra.items()
+            ]
+            cluster = (
+                (Path(args.cluster), read_yaml_mapping(Path(args.cluster), "cluster file")) if args.cluster else None
+            )
+            hub_text = draft_hub(values, target / HUB_FILE, cluster, args.hub_name)
+        write_site_repository(target, hub_text, extra)
+    except NewSiteError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    except (HubFileError, InitError) as exc:
+        for problem in exc.problems:
+            for relative, source in extra.items():  # name the user's file, not its copy-to-be
+                problem = problem.replace(str(target / relative), str(source))
+            print(problem, file=sys.stderr)
+        return 1
+    hub_file = target / HUB_FILE
+    print(f"Wrote a site repository into {target}.")
+    if hub_text is None:
+        print(f"Next: fill in every line marked CHANGE in {hub_file},")
+    else:
+        print(f"Drafted {hub_file} from the values files (copied into {target / 'hub-config'}; commit them only if")
+        print(f"they hold no secret). Next: fill in its {len(unset_values(hub_text))} value(s) marked FILL IN,")
+    print(f"then build it with: cd {target} && hub-training build   (see {target / 'README.md'})")
+    return 0
+
+
+def cmd_new_args(parser: argparse._SubParsersAction) -> None:
+    new = parser.add_parser("new", help="write a site repository for your hub (hub file, site file, modules, CI)")
+    new.add_argument("dir", metavar="DIR", help="a new or empty folder")
+    new.add_argument(
+        "--hub-from",
+        nargs="+",
+        metavar="VALUES_YAML",
+        help="draft the hub file from the hub's helm values files, in helm's -f order (as hub-training init)",
+    )
+    new.add_argument("--cluster", metavar="CLUSTER_YAML", help="with --hub-from: the cluster file (domain, cloud)")
+    new.add_argument("--hub", dest="hub_name", metavar="NAME", help="with --hub-from: which hub of the cluster file")
+    new.set_defaults(func=cmd_new)
+
+
 def cmd_build_many(args: argparse.Namespace) -> int:
     """One site per hub file, built in warm worker processes (as many as cores)."""
     from training.cli.multi_build import build_many
@@ -403,6 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd_check_args(commands)
     cmd_init_args(commands)
+    cmd_new_args(commands)
+    cmd_gates_args(commands)
     cmd_build_many_args(commands)
     cmd_materials_args(commands)
     cmd_screenshots_args(commands)

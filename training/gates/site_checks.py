@@ -6,7 +6,7 @@ Each returns a list of human-readable problems; an empty list means the gate pas
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,30 @@ def check_images_have_alt(site: Path) -> SiteReport:
     return SiteReport(len(pages), 0, problems)
 
 
+def static_gates(site: Path, values: dict[str, Any] | None = None) -> list[tuple[str, SiteReport]]:
+    """Every gate that reads the built files: ``(name, report)`` each. With ``values`` (the hub's
+    nested values, ``HubProfile.values()``), also that those with markup characters are escaped."""
+    checks: list[tuple[str, Callable[[Path], SiteReport]]] = [
+        ("links and anchors", check_links),
+        ("leaks", check_leaks),
+        ("self-contained", check_self_contained),
+        ("alt text", check_images_have_alt),
+    ]
+    if values is not None:
+        checks.append(("escaped hub values", lambda site: check_values_escaped(site, values)))
+    return [(name, check(site)) for name, check in checks]
+
+
+def summary(name: str, report: SiteReport) -> str:
+    """One line per gate: what it read and how many problems it found."""
+    read = f"{report.pages} files"
+    if report.links:
+        read += f", {report.links} links"
+    if name == "escaped hub values":
+        read += f", {report.values} values with markup characters"
+    return f"{name}: {read}, {len(report.problems)} problems"
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m training.gates.site_checks SITE [HUB_FILE]``: links/anchors, leaks and self-contained checks.
 
@@ -203,20 +227,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = sys.argv[1:] if argv is None else argv
     site = Path(args[0]) if args else Path("_build/demo/html")
-    checks = [
-        ("links and anchors", check_links),
-        ("leaks", check_leaks),
-        ("self-contained", check_self_contained),
-        ("alt text", check_images_have_alt),
-    ]
-    if len(args) > 1:
-        values = load_hub_profile(args[1]).values()
-        checks.append(("escaped hub values", lambda site: check_values_escaped(site, values)))
+    values = load_hub_profile(args[1]).values() if len(args) > 1 else None
     failed = False
-    for name, check in checks:
-        report = check(site)
-        checked = f"{report.values} values" if name == "escaped hub values" else f"{report.links} links"
-        print(f"{name}: {report.pages} files, {checked} checked, {len(report.problems)} problems")
+    for name, report in static_gates(site, values):
+        print(summary(name, report))
         for problem in report.problems:
             print(f"  {problem}")
         failed |= bool(report.problems)
