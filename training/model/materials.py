@@ -20,7 +20,6 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -153,23 +152,14 @@ class MaterialsIndex:
         return not stripped or stripped in self.files or stripped in self.folders
 
 
-@lru_cache(maxsize=16)
-def _cached_index(modules_dir: str, features: frozenset[str], stamp: tuple[tuple[str, float], ...]) -> MaterialsIndex:
-    del stamp  # part of the cache key only: any change to the modules folder invalidates the entry
-    folder = Path(modules_dir)
-    files = materials_files(folder, excluded_modules(folder, features))
-    folders = {str(parent) for f in files for parent in PurePosixPath(f.target).parents if str(parent) != "."}
-    return MaterialsIndex({f.target: f.source for f in files}, frozenset(folders))
-
-
 def materials_index(modules_dir: Path, features: Iterable[str]) -> MaterialsIndex:
-    """The materials of a hub with ``features``, for checking links.
+    """The materials of a hub with ``features``, for checking links (the build makes it once per build).
 
-    Cached per state of the modules folder: a page may hold many links, a live rebuild sees changes.
     Raises :class:`MaterialsError` when the materials cannot be written at all.
     """
-    stamp = tuple((str(p), p.stat().st_mtime) for p in sorted(modules_dir.rglob("*")))
-    return _cached_index(str(modules_dir), frozenset(features), stamp)
+    files = materials_files(modules_dir, excluded_modules(modules_dir, features))
+    folders = {str(parent) for f in files for parent in PurePosixPath(f.target).parents if str(parent) != "."}
+    return MaterialsIndex({f.target: f.source for f in files}, frozenset(folders))
 
 
 def source_for(modules_dir: Path, target: str) -> Path | None:

@@ -51,21 +51,54 @@ def _theme_components(theme: str) -> list[str]:
     return [str(folder) for folder in folders]
 
 
-def _steady_configuration(app: Sphinx, config: object) -> None:
-    """Put our folders, and the ones the themes add later, in the configuration now.
+def _extension_static_folders() -> list[str]:
+    """The folders sphinx-design, sphinx-copybutton and sphinx-togglebutton add to ``html_static_path``
+    when the builder starts (after the configuration was compared with the last build's)."""
+    folders = []
+    for module, folder in [
+        ("sphinx_design", "static"),
+        ("sphinx_copybutton", "_static"),
+        ("sphinx_togglebutton", "_static"),
+    ]:
+        try:
+            package = __import__(module)
+        except ImportError:
+            continue
+        folders.append(str((Path(package.__file__).parent / folder).absolute()))
+    return folders
 
-    The HTML builder hashes the configuration when it starts and rewrites every page when the hash
-    differs from the last build's. The themes add their folders only after that, and in a warm
-    process (the live server) before it: without this, every live rebuild rewrote all pages.
+
+def _without_duplicates(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _steady_configuration(app: Sphinx, config: object) -> None:
+    """Put our folders, and the ones the themes and extensions add later, in the configuration now.
+
+    Sphinx compares the configuration with the last build's right after ``config-inited`` and
+    re-reads every page ("The configuration has changed") when they differ; the last build's was
+    saved after the themes and extensions appended their folders. So the lists are made final here,
+    and :func:`_drop_duplicate_folders` undoes the extensions' second appending.
     """
     paths = app.config.templates_path
     if str(TEMPLATES_DIR) not in paths:
         paths.insert(0, str(TEMPLATES_DIR))
     paths.extend(folder for folder in _theme_components(app.config.html_theme) if folder not in paths)
-    if str(STATIC_DIR) not in app.config.html_static_path:
-        app.config.html_static_path.append(str(STATIC_DIR))
+    paths[:] = _without_duplicates(paths)
+    static = app.config.html_static_path
+    if str(STATIC_DIR) not in static:
+        static.append(str(STATIC_DIR))
+    static.extend(folder for folder in _extension_static_folders() if folder not in static)
+
+
+def _drop_duplicate_folders(app: Sphinx) -> None:
+    """The extensions append their static folder again when the builder starts: keep one of each."""
+    for name in ("html_static_path", "templates_path"):
+        values = getattr(app.config, name)
+        values[:] = _without_duplicates(values)
 
 
 def setup_assets(app: Sphinx) -> None:
-    app.connect("config-inited", _steady_configuration)
+    app.connect("config-inited", _steady_configuration, priority=900)  # after the themes' own
     app.connect("builder-inited", _add_to_builder, priority=100)
+    app.connect("builder-inited", _drop_duplicate_folders, priority=950)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import sys
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from markupsafe import escape
 from sphinx.application import Sphinx
@@ -91,18 +92,35 @@ def _name_the_site(config: Config, hub: HubProfile) -> None:
         config.html_theme_options = options
 
 
-@lru_cache(maxsize=8)
-def _hub_from_json(data: str) -> HubProfile:
-    return HubProfile.model_validate_json(data)
+Source = TypeVar("Source")
+Made = TypeVar("Made")
+
+#: What a build computed once, by the build's configuration object (each build has a new one, so a
+#: warm process such as the live server starts every build afresh).
+_PER_BUILD: weakref.WeakKeyDictionary[Config, dict[str, tuple[Any, Any]]] = weakref.WeakKeyDictionary()
+
+
+def per_build(app_or_env: Any, name: str, source: Source, make: Callable[[Source], Made]) -> Made:
+    """``make(source)``, computed once per build and again only when ``source`` is another object.
+
+    Pages, links and lookups read the same modules, materials and hub: indexing them once keeps the
+    build linear in its pages. ``source`` is the configuration value the result is made from (the
+    extension replaces a value, never mutates it, after ``config-inited``).
+    """
+    store = _PER_BUILD.setdefault(app_or_env.config, {})
+    cached = store.get(name)
+    if cached is None or cached[0] is not source:
+        cached = store[name] = (source, make(source))
+    return cached[1]
 
 
 def hub_of(app_or_env: Any) -> HubProfile:
-    """The validated hub profile of this build."""
-    import json
+    """The validated hub profile of this build (validated once per build).
 
-    # Never sort the keys: the order of profile options and choices is the hub's own (KubeSpawner and
-    # the fancy-profiles form keep the YAML order, and the first choice is the default).
-    return _hub_from_json(json.dumps(app_or_env.config.training_hub_data))
+    The data keeps the hub's own order of profile options and choices (KubeSpawner and the
+    fancy-profiles form keep the YAML order, and the first choice is the default).
+    """
+    return per_build(app_or_env, "hub", app_or_env.config.training_hub_data, HubProfile.model_validate)
 
 
 def modules_dir(app: Sphinx) -> Path:

@@ -18,7 +18,7 @@ from sphinx.application import Sphinx
 
 from training.model.hub_profile import HubProfile, load_hub_profile
 from training.model.hub_values import line_contexts, split_line
-from training.sphinx_ext.config import hub_of
+from training.sphinx_ext.config import hub_of, per_build
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 #: Wrong spelling → the name as the software shows it.
@@ -72,10 +72,15 @@ def lint_source(text: str, forbidden_values: list[str]) -> list[LintProblem]:
     return problems
 
 
+def _forbidden_values(app: Sphinx) -> list[str]:
+    """This hub's values and the demo hub's, longest first: read once per build."""
+    return sorted({*literal_values(hub_of(app)), *literal_values(load_hub_profile())}, key=len, reverse=True)
+
+
 def _lint_module_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if not docname.startswith(app.config.training_modules_dir + "/"):
         return
-    forbidden = sorted({*literal_values(hub_of(app)), *literal_values(load_hub_profile())}, key=len, reverse=True)
+    forbidden = per_build(app, "lint-forbidden", app.config.training_hub_data, lambda _: _forbidden_values(app))
     for problem in lint_source(source[0], forbidden):
         warn(problem.message, TrainingWarning.content_lint, (docname, problem.line))
 

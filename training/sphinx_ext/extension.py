@@ -12,6 +12,7 @@ from training.sphinx_ext.hub_options import setup_hub_options
 from training.sphinx_ext.instructor import setup_instructor
 from training.sphinx_ext.locations import setup_locations
 from training.sphinx_ext.modules import setup_modules
+from training.sphinx_ext.navigation import setup_navigation
 from training.sphinx_ext.open_in_hub import setup_open_in_hub
 from training.sphinx_ext.progress import setup_progress
 from training.sphinx_ext.quiz import setup_quiz
@@ -38,6 +39,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_modules(app)
     setup_content_lint(app)
     setup_theme_fixes(app)
+    setup_navigation(app)
     setup_screenshot_figure(app)
     setup_video_player(app)
     setup_hub_options(app)

@@ -32,7 +32,7 @@ from training.model.module_info import (
     read_catalogue,
     total_minutes,
 )
-from training.sphinx_ext.config import hub_of, modules_dir
+from training.sphinx_ext.config import hub_of, modules_dir, per_build
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 AUDIENCE = {"python": "Python users", "r": "R users", "both": "Python and R users"}
@@ -83,17 +83,25 @@ def _read_modules(app: Sphinx, config: Config) -> None:
     config.training_modules_data = [m.model_dump() for m in learning_path(kept, first=first)]
 
 
+def _validated(data: list[dict[str, Any]]) -> dict[str, ModuleInfo]:
+    return {m["id"]: ModuleInfo.model_validate(m) for m in data}
+
+
+def _site_modules(app_or_env: Any) -> dict[str, ModuleInfo]:
+    """The modules of this hub's site by id, in path order: validated once per build."""
+    return per_build(app_or_env, "modules", app_or_env.config.training_modules_data, _validated)
+
+
 def path_modules(app_or_env: Any) -> list[ModuleInfo]:
     """The modules of this hub's site, in path order."""
-    return [ModuleInfo.model_validate(m) for m in app_or_env.config.training_modules_data]
+    return list(_site_modules(app_or_env).values())
 
 
 def module_of(env: Any, docname: str) -> ModuleInfo | None:
     prefix = env.config.training_modules_dir + "/"
     if not (docname.startswith(prefix) and docname.endswith("/index")):
         return None
-    module_id = docname[len(prefix) : -len("/index")]
-    return next((m for m in path_modules(env) if m.id == module_id), None)
+    return _site_modules(env).get(docname[len(prefix) : -len("/index")])
 
 
 def _doc_link(module: ModuleInfo, modules_folder: str) -> str:
@@ -129,7 +137,7 @@ class ModuleOverview(GeneratedMarkdownDirective):
         if module is None:
             return []
         folder = self.env.config.training_modules_dir
-        names = {m.id: m for m in path_modules(self.env)}
+        names = _site_modules(self.env)
         prerequisites = [names[p] for p in module.prerequisites if p in names]
         lines = [
             module.summary,
@@ -165,9 +173,9 @@ class ModuleFooter(GeneratedMarkdownDirective):
         if module is None:
             return []
         folder = self.env.config.training_modules_dir
-        order = path_modules(self.env)
-        index = next(i for i, m in enumerate(order) if m.id == module.id)
-        following = order[index + 1] if index + 1 < len(order) else None
+        order = list(_site_modules(self.env))
+        index = order.index(module.id)
+        following = _site_modules(self.env)[order[index + 1]] if index + 1 < len(order) else None
         lines = [*[f"- {k}" for k in module.keypoints], ""]
         if following:
             lines.append(f"**Next:** {_doc_link(following, folder)} ({format_minutes(following.minutes)})")

@@ -27,10 +27,18 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import ReferenceRole, SphinxDirective
 
 from training.model.hub_profile import HubProfile
-from training.model.materials import DATA, EXERCISES, MaterialsError, materials_index, source_for, target_for
+from training.model.materials import (
+    DATA,
+    EXERCISES,
+    MaterialsError,
+    MaterialsIndex,
+    materials_index,
+    source_for,
+    target_for,
+)
 from training.model.nbgitpuller import INTERFACE_NAMES, LINK_INTERFACES, clone_dir, nbgitpuller_url
 from training.sphinx_ext.assets import add_asset
-from training.sphinx_ext.config import hub_of
+from training.sphinx_ext.config import hub_of, per_build
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 
@@ -140,6 +148,26 @@ def rstudio_note(hub: HubProfile, target: str) -> list[nodes.Node]:
     return [nodes.Text(lead), nodes.literal(where, where)]
 
 
+def build_materials(env: Any) -> MaterialsIndex:
+    """The materials of this build's hub, indexed once per build (not once per link).
+
+    A page that links to a file depends on it (``note_dependency``), so saving or adding that file
+    re-reads the page in the next build, which indexes the materials afresh.
+    """
+    modules = Path(env.srcdir) / env.config.training_modules_dir
+    found = per_build(env, "materials", env.config.training_hub_data, lambda _: _index_or_error(modules, hub_of(env)))
+    if isinstance(found, MaterialsError):
+        raise found
+    return found
+
+
+def _index_or_error(modules: Path, hub: HubProfile) -> MaterialsIndex | MaterialsError:
+    try:
+        return materials_index(modules, hub.features)
+    except MaterialsError as exc:
+        return exc
+
+
 class _Resolver:
     """Shared by the directive and the role: resolve, check, and report with the page's location."""
 
@@ -160,7 +188,7 @@ class _Resolver:
             return None
         hub = hub_of(self.env)
         try:
-            index = materials_index(modules, hub.features)
+            index = build_materials(self.env)
         except MaterialsError as exc:
             for problem in exc.problems:
                 warn(

@@ -1,7 +1,7 @@
-"""Accessibility fixes for the theme that can be made from our side (issue 8's axe gate).
+"""Accessibility fixes for the theme that can be made from our side (the axe gate).
 
-- The sidebar's section toggles are ``<summary>`` elements without a name (axe "summary-name");
-  we name each after the page it expands.
+- The sidebar's section toggles are ``<summary>`` elements without a name (axe "summary-name"):
+  :mod:`training.sphinx_ext.navigation` writes the sidebar and names each after the page it expands.
 - The brand link outside any landmark (axe "region") is fixed in ``templates/training-brand.html``.
 - The book theme writes the page title into its print header unescaped (``{{ pagetitle }}``); a hub
   or workshop name with markup would become live HTML there, so we escape it.
@@ -18,42 +18,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bs4 import BeautifulSoup
 from markupsafe import Markup, escape
 from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from training.sphinx_ext.assets import STATIC_DIR, add_asset
-
-
-def name_summaries(html: str) -> str:
-    """Give every nameless ``<summary>`` an aria-label from the link it belongs to."""
-    if "<summary" not in html:
-        return html
-    soup = BeautifulSoup(html, "html.parser")
-    for summary in soup.find_all("summary"):
-        if summary.get("aria-label") or summary.get_text(strip=True):
-            continue
-        item = summary.find_parent("li")
-        link = item.find("a") if item else None
-        title = link.get_text(" ", strip=True) if link else "this section"
-        summary["aria-label"] = f"Show or hide the pages under {title}"
-    return str(soup)
-
-
-def _wrap_toctree(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    generate: Callable[..., str] | None = context.get("generate_toctree_html")
-    if generate is None:
-        return
-
-    def generate_named(*args: Any, **kwargs: Any) -> Markup:
-        return Markup(name_summaries(str(generate(*args, **kwargs))))
-
-    context["generate_toctree_html"] = generate_named
 
 
 def _escape_page_title(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
@@ -110,5 +82,4 @@ def setup_theme_fixes(app: Sphinx) -> None:
     app.connect("builder-inited", _write_scorer)
     add_asset("theme-fixes.js")  # a link followed in a phone's drawer closes the drawer
     add_asset("icons.css")  # replaces Font Awesome's script (templates/static/webpack-macros.html)
-    app.connect("html-page-context", _wrap_toctree, priority=900)
     app.connect("html-page-context", _escape_page_title, priority=900)

@@ -18,13 +18,11 @@ After an HTML build, each handout is printed to PDF with headless Chromium when 
 
 from __future__ import annotations
 
-import json
 import os
 import posixpath
 import re
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +35,7 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import docname_join, logging
 from sphinx.util.docutils import SphinxDirective
 
-from training.model.hub_profile import HubFileError, HubProfile, load_hub_profile
+from training.model.hub_profile import HubFileError, load_hub_profile
 from training.model.hub_values import escape_markdown
 from training.model.module_info import ModuleInfo, format_minutes, read_catalogue
 from training.model.nbgitpuller import INTERFACE_NAMES, LINK_INTERFACES, nbgitpuller_url
@@ -55,7 +53,7 @@ from training.model.workshop import (
 from training.model.workshop_pages import PAGES, WorkshopPage, page_text
 from training.site.staging import origin_of
 from training.sphinx_ext.assets import add_asset
-from training.sphinx_ext.config import ConfigValue, hub_of
+from training.sphinx_ext.config import ConfigValue, hub_of, per_build
 from training.sphinx_ext.handout_pdf import HandoutPrint, HandoutPrinter, report
 from training.sphinx_ext.instructor import _registry as instructor_notes
 from training.sphinx_ext.instructor import collected_copy, reading_order
@@ -205,30 +203,26 @@ def _keep_only_workshop_modules(config: Config, workshop: Workshop, site: dict[s
 # --- the pages -----------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=16)
-def _pages_from_json(key: str) -> dict[str, WorkshopPage]:
-    workshops, modules_data, hub_data, modules_dir = json.loads(key)
-    hub = HubProfile.model_validate(hub_data)
-    modules = {m["id"]: ModuleInfo.model_validate(m) for m in modules_data}
+def _pages(app_or_env: Any) -> dict[str, WorkshopPage]:
+    config = app_or_env.config
+    hub = hub_of(app_or_env)
+    modules = {m.id: m for m in path_modules(app_or_env)}
     pages: dict[str, WorkshopPage] = {}
-    for entry in workshops:
+    for entry in config.training_workshops_data:
         workshop = Workshop.model_validate(entry["workshop"])
         pages[workshop.slug] = WorkshopPage(
-            workshop, agenda_entries(workshop, modules), hub, modules_dir=modules_dir, pdf=entry["pdf"]
+            workshop, agenda_entries(workshop, modules), hub, modules_dir=config.training_modules_dir, pdf=entry["pdf"]
         )
     return pages
 
 
 def workshop_pages(app_or_env: Any) -> dict[str, WorkshopPage]:
-    """The workshops of this build by slug, with their agendas resolved against the site's modules."""
+    """The workshops of this build by slug, with their agendas resolved against the site's modules.
+
+    Made once per build: every page asks whether it is a workshop page.
+    """
     config = app_or_env.config
-    key = [
-        config.training_workshops_data,
-        config.training_modules_data,
-        config.training_hub_data,
-        config.training_modules_dir,
-    ]
-    return _pages_from_json(json.dumps(key, sort_keys=True, default=str))
+    return per_build(app_or_env, "workshop-pages", config.training_workshops_data, lambda _: _pages(app_or_env))
 
 
 def page_of(app_or_env: Any, docname: str) -> tuple[WorkshopPage, str] | None:
