@@ -24,6 +24,8 @@ DEMO_HUB = ROOT / "training" / "site" / "hubs" / "demo.yaml"
 # Tests read what builds print as plain text. CI machines set CI=true, which makes Sphinx colour
 # its output even into a pipe; NO_COLOR wins over that (and over FORCE_COLOR) in every subprocess.
 os.environ["NO_COLOR"] = "1"
+# Handout PDFs are kept by hash in the user's cache folder; tests print theirs afresh.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="hub-training-test-cache-")
 
 
 @dataclass

@@ -354,3 +354,25 @@ def test_handout_is_printed_again_only_when_its_html_changed(tmp_path: Path) -> 
     changed = HandoutPrint("first-steps", html, "/bin/false")
     changed.run(stamps)
     assert not changed.reused and changed.error is not None  # it tried to print
+
+
+def test_cold_build_copies_an_unchanged_handout_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from training.handout_pdf import HandoutPrint, cache_folder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    html = tmp_path / "out" / "handout.html"
+    html.parent.mkdir()
+    html.write_text("<h1>Agenda</h1>")
+    one_page = b"%PDF-1.4\n3 0 obj <</Type /Page>>\n"
+    digest = hashlib.sha256(html.read_bytes()).hexdigest()
+    cache_folder().mkdir(parents=True)
+    (cache_folder() / f"{digest}.pdf").write_bytes(one_page)
+    # No stamp (a new output folder) and /bin/false as the browser: only the cache can give the PDF.
+    handout = HandoutPrint("first-steps", html, "/bin/false")
+    handout.run({})
+    assert handout.reused and handout.error is None and handout.pages == 1
+    assert html.with_suffix(".pdf").read_bytes() == one_page
+    html.write_text("<h1>Agenda, changed</h1>")
+    changed = HandoutPrint("first-steps", html, "/bin/false")
+    changed.run({})
+    assert not changed.reused and changed.error is not None  # a changed handout is printed

@@ -1,501 +1,483 @@
-"""``nox -s bench``: build speed, incremental edits, many hubs, page weight — against the alternatives.
+"""``nox -s bench``: build speed and page weight, with the extension on and off, as a maintainer measures.
+
+- The same sources (the site, grown to 25, 100 and 300 pages with copies of its modules) and the same
+  settings, built with the extension on and off (off: :mod:`training.bench_stub` registers the same
+  directive and role names and does nothing of its own). Runs are interleaved (on, off, on, off, ...)
+  so that the machine's load falls on both alike; each run records wall time, CPU time, the load
+  average, peak memory and the output's size.
+- The edit loop: saving one module until the changed page is served, with our live server (one warm
+  process) and with sphinx-autobuild (a new ``sphinx-build`` per change), when it is installed.
+- Page weight: every resource a module page loads, raw and gzip bytes, ours against the default book
+  theme's (the extension-off build).
+- mystmd (``npm install mystmd``) on the same Markdown as a reference, when it is installed: it
+  writes the site as JSON, not HTML, and works offline that way.
 
 Every number is measured on this machine in one run and written to ``docs/benchmarks/results.json``;
-the benchmark page renders it (table and chart) at build time. Nothing here is asserted in tests.
+the benchmark page renders it at build time. Nothing here is asserted in tests.
+Usage: ``python -m training.bench [--runs N] [--sizes 25,100,300] [--edits N]``.
 """
 
 from __future__ import annotations
 
-import cProfile
+import argparse
 import datetime
-import itertools
+import gzip
 import json
 import os
 import platform
-import pstats
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+import urllib.request
 from pathlib import Path
+from typing import Any
 
-import yaml
-from bs4 import BeautifulSoup, Tag
-
-from training.cli.main import source_dir, sphinx_arguments
-from training.model.hub_profile import DEMO_HUB_FILE
+from training.cli import SPHINX_FLAGS, source_dir
 
 ROOT = source_dir()
 RESULTS = ROOT / "docs" / "benchmarks" / "results.json"
-EDITED_MODULE = ROOT / "modules" / "welcome" / "index.md"
 MODULE_PAGE = "modules/welcome/index.html"
+EDITED_SOURCE = "modules/welcome/index.md"
+#: Pages of the site as it is (its own pages, the workshop's three and the modules).
+SITE_PAGES = 26
 TARGETS = {
-    "cold_vs_baseline": 1.1,
-    "edit_vs_cold": 0.25,
-    "live_seconds": 3.0,
-    "sixteen_vs_one": 8.0,
-    "page_bytes_vs_default": 0.6,
+    "on_vs_off_300": 1.3,
+    "growth_100_to_300": 3.5,
+    "extension_share_25": 0.10,
+    "extension_share_300": 0.10,
+    "live_seconds_25": 1.0,
+    "live_seconds_300": 2.0,
+    "page_bytes_vs_default": 0.3,
 }
 
-
-def timed(action: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
-def median_of(
-    action: Callable[[], object], runs: int, warmup: int = 1, before: Callable[[], object] | None = None
-) -> dict[str, object]:
-    for _ in range(warmup):
-        if before:
-            before()
-        action()
-    samples = []
-    for _ in range(runs):
-        if before:
-            before()
-        samples.append(timed(action))
-    return summary(samples)
+#: Run one build in this process and print its own resource use (children: Chromium for the handout).
+MEASURED_BUILD = """
+import json, resource, sys
+from sphinx.cmd.build import build_main
+status = build_main(sys.argv[1:])
+own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print("BENCH " + json.dumps({
+    "status": status,
+    "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+    "peak_mb": max(own.ru_maxrss, children.ru_maxrss) / 1024,
+}))
+"""
 
 
-def summary(samples: list[float]) -> dict[str, object]:
-    """The median (None without samples) and every sample, in seconds."""
-    return {
-        "median_s": round(statistics.median(samples), 3) if samples else None,
-        "samples_s": [round(s, 3) for s in samples],
-    }
+# --- the sources ---------------------------------------------------------------------------------
 
 
-@contextmanager
-def module_edits(what: str) -> Iterator[Callable[[], str]]:
-    """``edit()`` saves the benchmark's module with a new last line (and returns it), as a maintainer
-    saving a change; the module is restored when the block ends, also on failure."""
-    original = EDITED_MODULE.read_text(encoding="utf-8")
-    counter = itertools.count()
+def site_copy(pages: int, target: Path) -> int:
+    """The site's sources in ``target``, with copies of its modules until it has about ``pages`` pages.
 
-    def edit() -> str:
-        line = f"{what} {next(counter)}-{time.time_ns()}"
-        EDITED_MODULE.write_text(f"{original}\n\n{line}\n", encoding="utf-8")
-        return line
-
-    try:
-        yield edit
-    finally:
-        EDITED_MODULE.write_text(original, encoding="utf-8")
-
-
-def run(args: list[str], cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=env, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
-
-
-def build_command(out: Path, hub_file: Path | None = None) -> list[str]:
-    return [sys.executable, "-m", "sphinx", "-q", *sphinx_arguments(hub_file, out)]
-
-
-# --- the baseline: the same pages, plain Sphinx + myst-parser + book theme, static text -----------
-
-
-def _markdown_of(element: Tag) -> list[str]:
-    """The article as plain MyST: headings, paragraphs, lists and code, as static text."""
-    lines: list[str] = []
-    for child in element.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "dt", "dd", "th", "td"], recursive=True):
-        if child.find_parent(["li", "pre", "td", "th"]) and child.name != "pre":
-            continue
-        text = " ".join(child.get_text(" ").replace("#", "").split())
-        if not text:
-            continue
-        if child.name in {"h1", "h2", "h3", "h4"}:
-            level = int(child.name[1])
-            lines += [f"{'#' * level} {text}", ""]
-        elif child.name == "pre":
-            lines += ["```text", child.get_text().rstrip(), "```", ""]
-        elif child.name == "li":
-            lines += [f"- {text}", ""]
-        else:
-            lines += [text, ""]
-    return lines
-
-
-def write_baseline(site: Path, target: Path) -> list[str]:
-    """A plain Sphinx project with our built pages' content as static Markdown; returns its docnames."""
+    A copy is a new module folder (exercises and images included) with its own id and title, so it
+    is a real page of the path with its own links. Returns the number of pages.
+    """
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    docnames = []
-    for page in sorted(site.rglob("*.html")):
-        relative = page.relative_to(site)
-        if relative.parts[0].startswith("_") or relative.name in {"genindex.html", "search.html"}:
-            continue
-        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one("article")
-        if article is None:
-            continue
-        docname = relative.with_suffix("").as_posix()
-        lines = _markdown_of(article)
-        if not lines or not lines[0].startswith("# "):
-            lines = [f"# {docname}", "", *lines]
-        path = target / f"{docname}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines), encoding="utf-8")
-        docnames.append(docname)
-    others = [d for d in docnames if d != "index"]
-    toctree = ["", "```{toctree}", ":hidden:", "", *others, "```", ""]
-    (target / "index.md").write_text((target / "index.md").read_text() + "\n".join(toctree), encoding="utf-8")
-    (target / "conf.py").write_text(
-        'project = "Baseline"\nextensions = ["myst_parser"]\nhtml_theme = "sphinx_book_theme"\n'
-        'exclude_patterns = ["_build"]\nsuppress_warnings = ["myst.header"]\n'
+    shutil.copy2(ROOT / "conf.py", target / "conf.py")
+    shutil.copy2(ROOT / "index.md", target / "index.md")
+    shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns("_build", ".generated-by-*"))
+    shutil.copytree(ROOT / "modules", target / "modules", ignore=shutil.ignore_patterns(".hub-training"))
+    hub_file = ROOT / "training" / "hubs" / "demo.yaml"
+    for workshop in (target / "docs" / "workshops").glob("*.yaml"):
+        text = re.sub(r"(?m)^hub: \S+", f"hub: {hub_file}", workshop.read_text(encoding="utf-8"))
+        workshop.write_text(text, encoding="utf-8")
+    originals = [p for p in sorted((target / "modules").iterdir()) if p.is_dir() and not p.name.startswith("_")]
+    count = 0
+    while SITE_PAGES + count < pages:
+        original = originals[count % len(originals)]
+        copy = target / "modules" / f"{original.name}-copy-{count}"
+        shutil.copytree(original, copy)
+        index = copy / "index.md"
+        text = index.read_text(encoding="utf-8")
+        text = re.sub(rf"(\n\s*id:\s*){re.escape(original.name)}\b", rf"\g<1>{copy.name}", text, count=1)
+        suffix = f" (copy {count})"
+        text = re.sub(
+            r"(\n\s*title:\s*)(.+)", lambda m, s=suffix: f"{m.group(1)}{m.group(2).strip()}{s}", text, count=1
+        )
+        text = re.sub(r"(?m)^# (.+)$", lambda m, s=suffix: f"# {m.group(1)}{s}", text, count=1)
+        index.write_text(text, encoding="utf-8")
+        count += 1
+    return SITE_PAGES + count
+
+
+def write_off_conf(source: Path, folder: Path) -> Path:
+    """A configuration folder: the site's ``conf.py`` with the extension swapped for the stub.
+
+    The sidebar is the theme's own (ours is made of the extension's templates); all else is equal.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "conf.py").write_text(
+        "import runpy\n"
+        f"globals().update({{k: v for k, v in runpy.run_path({str(source / 'conf.py')!r}).items() if not k.startswith('__')}})\n"
+        'extensions = ["training.bench_stub" if e == "training" else e for e in extensions]\n'
+        "html_sidebars = {}\n",
+        encoding="utf-8",
     )
-    return docnames
+    return folder
 
 
-def write_jupyter_book(baseline: Path, docnames: list[str], target: Path) -> None:
-    """The same pages as a Jupyter Book 1 project."""
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(baseline, target, ignore=shutil.ignore_patterns("conf.py", "_build"))
-    (target / "_config.yml").write_text(
-        yaml.safe_dump({"title": "Baseline", "execute": {"execute_notebooks": "off"}, "only_build_toc_files": True})
+def build_arguments(source: Path, out: Path, extension: bool, off_conf: Path) -> list[str]:
+    flags = SPHINX_FLAGS if extension else [f for f in SPHINX_FLAGS if f != "-W"]  # off: unknown hub values warn
+    args = ["-q", "-b", "html", *flags, "-d", str(out.parent / "doctrees")]
+    if not extension:
+        args += ["-c", str(off_conf)]
+    return [*args, str(source), str(out)]
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def measured_build(arguments: list[str]) -> dict[str, Any]:
+    """One build in a new process: wall and CPU seconds, peak memory, load average before it."""
+    load = os.getloadavg()[0]
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", MEASURED_BUILD, *arguments], capture_output=True, text=True, check=False
     )
-    chapters = [{"file": d} for d in docnames if d != "index"]
-    (target / "_toc.yml").write_text(yaml.safe_dump({"format": "jb-book", "root": "index", "chapters": chapters}))
-    text = (target / "index.md").read_text()
-    (target / "index.md").write_text(text.split("```{toctree}")[0])
+    wall = time.perf_counter() - started
+    line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if line is None:
+        raise RuntimeError(f"build failed:\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    measured = json.loads(line.removeprefix("BENCH "))
+    return {
+        "wall_s": round(wall, 2),
+        "cpu_s": round(measured["cpu_s"], 2),
+        "peak_mb": round(measured["peak_mb"]),
+        "load_1min": round(load, 2),
+        "status": measured["status"],
+    }
 
 
-def jupyter_book_command(workdir: Path) -> list[str] | None:
-    """A venv with Jupyter Book 1, when it installs here; else None."""
-    venv = workdir / "jb-venv"
-    executable = venv / "bin" / "jupyter-book"
-    if not executable.exists():
+def summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians of each figure, and every sample."""
+    medians = {
+        key: round(statistics.median(s[key] for s in samples), 2) for key in ("wall_s", "cpu_s", "peak_mb", "load_1min")
+    }
+    return {**medians, "samples": samples}
+
+
+def scaling(workdir: Path, sizes: list[int], runs: int) -> dict[str, Any]:
+    """Cold builds, extension on and off, interleaved, at each size."""
+    results: dict[str, Any] = {}
+    for size in sizes:
+        source = workdir / f"site-{size}"
+        pages = site_copy(size, source)
+        off_conf = write_off_conf(source, workdir / f"off-conf-{size}")
+        samples: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+        outputs: dict[str, int] = {}
+        for run in range(runs):
+            for mode in ("on", "off") if run % 2 == 0 else ("off", "on"):
+                out = workdir / f"build-{size}-{mode}" / "html"
+                shutil.rmtree(out.parent, ignore_errors=True)
+                print(f"{pages} pages, extension {mode}, run {run + 1}/{runs} ...", flush=True)
+                samples[mode].append(measured_build(build_arguments(source, out, mode == "on", off_conf)))
+                outputs[mode] = folder_bytes(out)
+        results[str(size)] = {
+            "pages": pages,
+            "on": {**summary(samples["on"]), "output_bytes": outputs["on"]},
+            "off": {**summary(samples["off"]), "output_bytes": outputs["off"]},
+        }
+        write_partial("scaling", results)
+    return results
+
+
+# --- the edit loop -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_for(url: str, text: str | None, timeout: float) -> float | None:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
         try:
-            run([sys.executable, "-m", "venv", str(venv)])
-            run([str(venv / "bin" / "pip"), "install", "-q", "jupyter-book<2"])
-        except RuntimeError as exc:
-            print(f"Jupyter Book 1 does not install here: {str(exc)[:300]}")
-            return None
-    return [str(executable)]
+            body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8", "replace")
+            if text is None or text in body:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return None
+
+
+def edit_latency(command: list[str], source: Path, port: int, edits: int) -> dict[str, Any]:
+    """Seconds from saving one module to the server serving the changed page (median and samples)."""
+    page = source / EDITED_SOURCE
+    original = page.read_text(encoding="utf-8")
+    process = subprocess.Popen(command, cwd=source, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/{MODULE_PAGE}"
+    samples: list[float] = []
+    try:
+        if _wait_for(url, None, 900) is None:
+            return {"median_s": None, "note": "the server did not start"}
+        time.sleep(2)
+        for index in range(edits):
+            marker = f"edit-marker-{index}-{time.time_ns()}"
+            page.write_text(f"{original}\n\n{marker}\n", encoding="utf-8")
+            seconds = _wait_for(url, marker, 300)
+            if seconds is not None:
+                samples.append(round(seconds, 2))
+            time.sleep(1.5)
+    finally:
+        page.write_text(original, encoding="utf-8")
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+    return {"median_s": round(statistics.median(samples), 2) if samples else None, "samples_s": samples}
+
+
+def live_command(source: Path, out: Path, port: int) -> list[str]:
+    code = (
+        "import sys; from pathlib import Path; from sphinx.cmd.build import build_main; "
+        "from training.live import serve_live; "
+        f"args = {build_arguments(source, out, True, source)!r}; "
+        f"serve_live(lambda: build_main(args), Path({str(out)!r}), [Path({str(source)!r})], port={port}, log=lambda _: None)"
+    )
+    return [sys.executable, "-c", code]
+
+
+def autobuild_command(source: Path, out: Path, port: int) -> list[str] | None:
+    executable = shutil.which("sphinx-autobuild") or str(Path(sys.executable).parent / "sphinx-autobuild")
+    if not Path(executable).exists():
+        return None
+    return [
+        executable, "--port", str(port), "--host", "127.0.0.1", "--ignore", str(out.parent),
+        *build_arguments(source, out, True, source),
+    ]  # fmt: skip
+
+
+def edit_loop(workdir: Path, sizes: list[int], edits: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for size in sizes:
+        source = workdir / f"site-{size}"
+        if not source.is_dir():
+            site_copy(size, source)
+        entry: dict[str, Any] = {}
+        port = free_port()
+        print(f"edit loop, {size} pages, live server ...", flush=True)
+        entry["live"] = edit_latency(live_command(source, workdir / f"live-{size}" / "html", port), source, port, edits)
+        port = free_port()
+        command = autobuild_command(source, workdir / f"autobuild-{size}" / "html", port)
+        if command is None:
+            entry["sphinx_autobuild"] = {
+                "median_s": None,
+                "note": "sphinx-autobuild is not installed (pip install .[bench])",
+            }
+        else:
+            print(f"edit loop, {size} pages, sphinx-autobuild ...", flush=True)
+            entry["sphinx_autobuild"] = edit_latency(command, source, port, edits)
+        results[str(size)] = entry
+        write_partial("edit_loop", results)
+    return results
 
 
 # --- page weight ---------------------------------------------------------------------------------
 
 
-def page_weight(site: Path, page: str) -> dict[str, int]:
-    """Bytes and requests a browser with a cold cache makes to show ``page``."""
+def page_resources(site: Path, page: str) -> list[dict[str, Any]]:
+    """Every resource a browser with a cold cache loads to show ``page``: raw and gzip bytes."""
     import functools
     import http.server
     import threading
 
     from playwright.sync_api import sync_playwright
+
     from training.site_picture import CHROMIUM_ARGS, _Quiet
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    sizes: list[int] = []
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    found: list[dict[str, Any]] = []
     try:
         with sync_playwright() as playwright:
-            options: dict[str, object] = {"headless": True, "args": CHROMIUM_ARGS}
+            options: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
             if shutil.which("chromium"):
                 options["executable_path"] = shutil.which("chromium")
             browser = playwright.chromium.launch(**options)
-            context = browser.new_context()
-            tab = context.new_page()
-            responses = []
-            tab.on("response", lambda response: responses.append(response))
-            tab.goto(f"http://127.0.0.1:{server.server_address[1]}/{page}")
+            tab = browser.new_context().new_page()
+            responses: list[Any] = []
+            tab.on("response", responses.append)
+            tab.goto(base + page)
             tab.wait_for_load_state("networkidle")
             for response in responses:
                 try:
-                    sizes.append(len(response.body()))
+                    body = response.body()
                 except Exception:
-                    sizes.append(0)
+                    body = b""
+                name = response.url.removeprefix(base).split("?")[0]
+                found.append({"url": name, "bytes": len(body), "gzip_bytes": len(gzip.compress(body, 9))})
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
-    return {"bytes": sum(sizes), "requests": len(sizes)}
+    return found
 
 
-# --- profile -------------------------------------------------------------------------------------
-
-PROFILE_GROUPS = [
-    ("our extension (training/)", re.compile(r"/training/")),
-    ("theme (pydata/book theme)", re.compile(r"pydata_sphinx_theme|sphinx_book_theme")),
-    ("parsing (MyST, markdown-it, docutils)", re.compile(r"myst_parser|markdown_it|mdit_py_plugins|docutils/parsers")),
-    ("writing HTML (Sphinx builder, Jinja)", re.compile(r"sphinx/builders|sphinx/writers|docutils/writers|jinja2")),
-    ("search index (Sphinx, stemmer)", re.compile(r"sphinx/search|snowballstemmer")),
-    ("other Sphinx and docutils", re.compile(r"sphinx/|docutils/")),
-    ("importing modules", re.compile(r"<frozen importlib|importlib/|<frozen zipimport")),
-    ("other extensions (sphinx-design, copy and toggle buttons)", re.compile(r"sphinx_design|copybutton|togglebutton")),
-]
-OTHER = "everything else (standard library, YAML, pickle, file system)"
-
-
-def _group(filename: str) -> str:
-    for name, pattern in PROFILE_GROUPS:
-        if pattern.search(filename):
-            return name
-    return OTHER
-
-
-def profile_build(out: Path) -> dict[str, float]:
-    """Where a cold build's time goes: own time per group of modules (cProfile).
-
-    Built-in functions (regular expressions, ``isinstance``, ...) have no module: their time counts
-    for the module that called them.
-    """
-    from sphinx.cmd.build import build_main
-
-    if out.parent.exists():
-        shutil.rmtree(out.parent)
-    profiler = cProfile.Profile()
-    profiler.enable()
-    build_main(["-q", *sphinx_arguments(None, out)])
-    profiler.disable()
-    stats = pstats.Stats(profiler)
-    groups: dict[str, float] = {name: 0.0 for name, _ in PROFILE_GROUPS}
-    groups[OTHER] = 0.0
-    for (filename, _line, _name), (_cc, _nc, own_time, _ct, callers) in stats.stats.items():  # type: ignore[attr-defined]
-        if filename != "~":
-            groups[_group(filename)] += own_time
-            continue
-        for (caller_file, _l, _n), edge in callers.items():
-            groups[_group(caller_file) if caller_file != "~" else OTHER] += edge[2]
-    return {name: round(seconds, 2) for name, seconds in groups.items()}
-
-
-# --- the run ---------------------------------------------------------------------------------------
-
-
-def hub_variants(count: int, folder: Path) -> list[Path]:
-    data = yaml.safe_load(DEMO_HUB_FILE.read_text())
-    files = []
-    folder.mkdir(parents=True, exist_ok=True)
-    for index in range(count):
-        variant = {
-            **data,
-            "id": f"bench-{index}",
-            "name": f"Bench Hub {index}",
-            "url": f"https://hub-{index}.example.org",
+def page_weight(workdir: Path) -> dict[str, Any]:
+    size = min(int(p.name.split("-")[1]) for p in workdir.glob("build-*-on"))
+    result: dict[str, Any] = {}
+    for mode, label in (("on", "module"), ("off", "module_default_theme")):
+        resources = page_resources(workdir / f"build-{size}-{mode}" / "html", MODULE_PAGE)
+        result[label] = {
+            "bytes": sum(r["bytes"] for r in resources),
+            "gzip_bytes": sum(r["gzip_bytes"] for r in resources),
+            "requests": len(resources),
+            "resources": resources,
         }
-        path = folder / f"bench-{index}.yaml"
-        path.write_text(yaml.safe_dump(variant, sort_keys=False))
-        files.append(path)
-    return files
+    return result
 
 
-def parse_floor() -> dict[str, float]:
-    from myst_parser.config.main import MdParserConfig
-    from myst_parser.mdit_to_docutils.base import DocutilsRenderer
-    from myst_parser.parsers.mdit import create_md_parser
-
-    sources = [
-        p for p in [ROOT / "index.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("modules/*/index.md")] if p.is_file()
-    ]
-    parser = create_md_parser(
-        MdParserConfig(enable_extensions={"colon_fence", "deflist", "attrs_inline", "attrs_block", "fieldlist"}),
-        DocutilsRenderer,
-    )
-    seconds = timed(lambda: [parser.parse(p.read_text(encoding="utf-8")) for p in sources])
-    process = timed(
-        lambda: run(
-            [
-                sys.executable,
-                "-c",
-                "from markdown_it import MarkdownIt; import pathlib,sys; md=MarkdownIt('commonmark'); [md.parse(p.read_text()) for p in map(pathlib.Path, sys.argv[1:])]",
-                *map(str, sources),
-            ]
-        )
-    )
-    return {"files": len(sources), "in_process_s": round(seconds, 3), "whole_process_s": round(process, 3)}
+# --- mystmd --------------------------------------------------------------------------------------
 
 
-def live_latency(workdir: Path) -> dict[str, object]:
-    """Seconds from saving a module to the live server serving the changed page."""
-    import socket
-    import urllib.request
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    out = workdir / "live" / "html"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "training.cli.main", "build", "--live", "--port", str(port), "-o", str(out)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/{MODULE_PAGE}"
-    samples = []
-    try:
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url, timeout=2).read()
-                break
-            except OSError:
-                time.sleep(0.3)
-        with module_edits("benchmark-marker") as edit:
-            for _ in range(3):
-                marker = edit()
-                started = time.perf_counter()
-                while time.perf_counter() - started < 120:
-                    if marker in urllib.request.urlopen(url, timeout=5).read().decode():
-                        samples.append(time.perf_counter() - started)
-                        break
-                    time.sleep(0.05)
-                time.sleep(0.5)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-    return summary(samples)
+def mystmd_command() -> list[str] | None:
+    """``myst`` from PATH or from ``npm install mystmd`` in the repository or the working folder."""
+    for candidate in (shutil.which("myst"), ROOT / "node_modules" / ".bin" / "myst"):
+        if candidate and Path(candidate).exists():
+            return [str(candidate)]
+    return None
 
 
-def warm_edit_rebuild(out: Path, runs: int) -> dict[str, object]:
-    """Save one module, rebuild in a process that already built once: what the live server does."""
-    from sphinx.cmd.build import build_main
-
-    arguments = ["-q", *sphinx_arguments(None, out)]
-    with module_edits("Edited in a warm process") as edit:
-        build_main(arguments)
-        return median_of(lambda: build_main(arguments), runs, before=edit)
-
-
-def main(runs: int = 3) -> dict[str, object]:
-    workdir = Path(tempfile.mkdtemp(prefix="hub-training-bench-"))
-    out = workdir / "demo" / "html"
-    results: dict[str, object] = {
-        "date": datetime.date.today().isoformat(),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
-        "runs": runs,
-    }
-
-    def clean() -> None:
-        shutil.rmtree(out.parent, ignore_errors=True)
-
-    print("cold build of the demo site ...")
-    results["cold_build"] = median_of(lambda: run(build_command(out)), runs, before=clean)
-    print("no-change rebuild ...")
-    results["no_change_rebuild"] = median_of(lambda: run(build_command(out)), runs)
-    print("rebuild after editing one module ...")
-    with module_edits("Edited for the benchmark") as edit:
-        results["edit_one_module_rebuild"] = median_of(lambda: run(build_command(out)), runs, before=edit)
-    print("rebuild after editing one module, warm process ...")
-    results["edit_one_module_warm_rebuild"] = warm_edit_rebuild(out, runs)
-    print("live server: save to page served ...")
-    results["live_edit"] = live_latency(workdir)
-
-    print("baseline: plain Sphinx + myst-parser + book theme on the same pages ...")
-    run(build_command(out))
-    baseline_src = workdir / "baseline-src"
-    docnames = write_baseline(out, baseline_src)
-    baseline_out = workdir / "baseline" / "html"
-    baseline_cmd = [
-        sys.executable,
-        "-m",
-        "sphinx",
-        "-q",
-        "-b",
-        "html",
-        "-d",
-        str(baseline_out.parent / "doctrees"),
-        str(baseline_src),
-        str(baseline_out),
-    ]
-    results["baseline_cold_build"] = median_of(
-        lambda: run(baseline_cmd), runs, before=lambda: shutil.rmtree(baseline_out.parent, ignore_errors=True)
-    )
-    results["pages"] = len(docnames)
-
-    print("Jupyter Book 1 on the same pages ...")
-    jb = jupyter_book_command(workdir)
-    if jb:
-        jb_src = workdir / "jb-src"
-        write_jupyter_book(baseline_src, docnames, jb_src)
-        results["jupyter_book_cold_build"] = median_of(
-            lambda: run([*jb, "build", "-q", str(jb_src)]),
-            runs,
-            before=lambda: shutil.rmtree(jb_src / "_build", ignore_errors=True),
-        )
-    else:
-        results["jupyter_book_cold_build"] = {"median_s": None, "note": "jupyter-book<2 does not install here"}
-
-    print("many hubs ...")
-    from training.cli.multi_build import build_many
-
-    many: dict[str, object] = {}
-    for count in (1, 4, 16):
-        hubs = hub_variants(count, workdir / f"hubs-{count}")
-        jobs = [(hub, workdir / f"many-{count}" / hub.stem / "html") for hub in hubs]
-        measured = median_of(
-            lambda jobs=jobs: build_many(jobs),
-            runs,
-            warmup=0,
-            before=lambda count=count: shutil.rmtree(workdir / f"many-{count}", ignore_errors=True),
-        )
-        seconds = float(measured["median_s"])  # type: ignore[arg-type]
-        many[str(count)] = {
-            "seconds": round(seconds, 2),
-            "per_hub_s": round(seconds / count, 2),
-            "samples_s": measured["samples_s"],
+def mystmd_reference(workdir: Path, sizes: list[int], runs: int) -> dict[str, Any]:
+    """``myst build --site`` on the same Markdown: page JSON, not HTML; offline."""
+    command = mystmd_command()
+    if command is None:
+        return {"note": "mystmd is not installed (npm install mystmd)"}
+    results: dict[str, Any] = {"writes": "JSON for each page (myst build --site), not HTML; runs offline"}
+    for size in sizes:
+        source = workdir / f"myst-{size}"
+        if source.exists():
+            shutil.rmtree(source)
+        shutil.copytree(workdir / f"site-{size}", source, ignore=shutil.ignore_patterns("conf.py", "_build"))
+        (source / "myst.yml").write_text("version: 1\nproject:\n  title: Bench\n", encoding="utf-8")
+        samples = []
+        for _ in range(runs):
+            shutil.rmtree(source / "_build", ignore_errors=True)
+            load = os.getloadavg()[0]
+            before = os.times()
+            started = time.perf_counter()
+            done = subprocess.run(
+                [*command, "build", "--site"], cwd=source, capture_output=True, text=True, check=False
+            )
+            wall = time.perf_counter() - started
+            after = os.times()
+            if done.returncode != 0:
+                return {**results, "note": f"myst build failed: {done.stderr[-500:]}"}
+            cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+            samples.append({"wall_s": round(wall, 2), "cpu_s": round(cpu, 2), "load_1min": round(load, 2)})
+        results[str(size)] = {
+            "wall_s": statistics.median(s["wall_s"] for s in samples),
+            "cpu_s": statistics.median(s["cpu_s"] for s in samples),
+            "samples": samples,
         }
-    results["many_hubs"] = many
-
-    print("page weight ...")
-    results["page_weight"] = {
-        "landing": page_weight(out, "index.html"),
-        "module": page_weight(out, MODULE_PAGE),
-        "landing_default_theme": page_weight(baseline_out, "index.html"),
-        "module_default_theme": page_weight(baseline_out, MODULE_PAGE),
-    }
-    print("parse floor ...")
-    results["parse_floor"] = parse_floor()
-    print("profile ...")
-    results["profile_s"] = profile_build(workdir / "profile" / "html")
-
-    cold = results["cold_build"]["median_s"]  # type: ignore[index]
-    jb_median = results["jupyter_book_cold_build"].get("median_s")  # type: ignore[union-attr]
-    weight = results["page_weight"]  # type: ignore[assignment]
-    ratios = {
-        "cold_vs_baseline": cold / results["baseline_cold_build"]["median_s"],  # type: ignore[index]
-        "cold_vs_jupyter_book": (cold / jb_median) if jb_median else None,
-        # Maintainers edit with the live server (nox -s docs -- --live): a warm process.
-        "edit_vs_cold": results["edit_one_module_warm_rebuild"]["median_s"] / cold,  # type: ignore[index]
-        "edit_new_process_vs_cold": results["edit_one_module_rebuild"]["median_s"] / cold,  # type: ignore[index]
-        "no_change_vs_cold": results["no_change_rebuild"]["median_s"] / cold,  # type: ignore[index]
-        "live_seconds": results["live_edit"]["median_s"],  # type: ignore[index]
-        "sixteen_vs_one": many["16"]["seconds"] / many["1"]["seconds"],  # type: ignore[index]
-        "four_vs_one": many["4"]["seconds"] / many["1"]["seconds"],  # type: ignore[index]
-        "page_bytes_vs_default": weight["module"]["bytes"] / weight["module_default_theme"]["bytes"],
-        "landing_bytes_vs_default": weight["landing"]["bytes"] / weight["landing_default_theme"]["bytes"],
-        "parse_floor_vs_cold": results["parse_floor"]["whole_process_s"] / cold,  # type: ignore[index]
-    }
-    results["ratios"] = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in ratios.items()}
-    results["targets"] = {
-        name: {
-            "target": limit,
-            "value": results["ratios"].get(name),
-            "met": (results["ratios"].get(name) is not None and results["ratios"][name] <= limit),
-        }  # type: ignore[index,operator]
-        for name, limit in TARGETS.items()
-    }
-    results["targets"]["cold_below_jupyter_book"] = {  # type: ignore[index]
-        "target": 1.0,
-        "value": results["ratios"]["cold_vs_jupyter_book"],  # type: ignore[index]
-        "met": bool(jb_median) and results["ratios"]["cold_vs_jupyter_book"] < 1.0,  # type: ignore[index,operator]
-    }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(workdir, ignore_errors=True)
-    print(f"Wrote {RESULTS}")
     return results
 
 
+# --- the run -------------------------------------------------------------------------------------
+
+_PARTIAL: dict[str, Any] = {}
+
+
+def write_partial(key: str, value: Any) -> None:
+    """Keep what is measured so far, so a long run that stops still leaves its numbers."""
+    _PARTIAL[key] = value
+    partial = RESULTS.with_name("results.partial.json")
+    partial.write_text(json.dumps(_PARTIAL, indent=1) + "\n", encoding="utf-8")
+
+
+def ratios(data: dict[str, Any]) -> dict[str, Any]:
+    scaling_data = data["scaling"]
+    sizes = sorted(scaling_data, key=int)
+
+    def cpu(size: str, mode: str) -> float | None:
+        return scaling_data.get(size, {}).get(mode, {}).get("cpu_s")
+
+    def share(size: str) -> float | None:
+        on, off = cpu(size, "on"), cpu(size, "off")
+        return round((on - off) / on, 3) if on and off else None
+
+    largest, smallest = sizes[-1], sizes[0]
+    found: dict[str, Any] = {
+        "on_vs_off_300": round(cpu("300", "on") / cpu("300", "off"), 3) if cpu("300", "on") else None,
+        "growth_100_to_300": round(cpu("300", "on") / cpu("100", "on"), 3)
+        if cpu("300", "on") and cpu("100", "on")
+        else None,
+        "extension_share_25": share("25"),
+        "extension_share_300": share("300"),
+        "on_vs_off_largest": round(cpu(largest, "on") / cpu(largest, "off"), 3),  # type: ignore[operator]
+        "on_vs_off_smallest": round(cpu(smallest, "on") / cpu(smallest, "off"), 3),  # type: ignore[operator]
+        "live_seconds_25": data["edit_loop"].get("25", {}).get("live", {}).get("median_s"),
+        "live_seconds_300": data["edit_loop"].get("300", {}).get("live", {}).get("median_s"),
+    }
+    weight = data["page_weight"]
+    found["page_bytes_vs_default"] = round(weight["module"]["bytes"] / weight["module_default_theme"]["bytes"], 3)
+    found["page_gzip_vs_default"] = round(
+        weight["module"]["gzip_bytes"] / weight["module_default_theme"]["gzip_bytes"], 3
+    )
+    return found
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m training.bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="cold builds per size and mode, interleaved")
+    parser.add_argument("--sizes", default="25,100,300", help="pages of the sites measured")
+    parser.add_argument("--edits", type=int, default=3, help="saves per edit-loop measurement")
+    parser.add_argument("--edit-sizes", default="25,300", help="sizes whose edit loop is measured")
+    parser.add_argument("--note", default="", help="what this run left out (written to the results)")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    edit_sizes = [int(s) for s in args.edit_sizes.split(",") if s]
+    workdir = Path(tempfile.mkdtemp(prefix="hub-training-bench-"))
+    data: dict[str, Any] = {
+        "date": datetime.date.today().isoformat(),
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_1min_at_start": round(os.getloadavg()[0], 2),
+        },
+        "runs": args.runs,
+        "sizes": sizes,
+        "note": args.note,
+    }
+    try:
+        data["scaling"] = scaling(workdir, sizes, args.runs)
+        print("page weight ...", flush=True)
+        data["page_weight"] = page_weight(workdir)
+        data["edit_loop"] = edit_loop(workdir, edit_sizes, args.edits)
+        print("mystmd ...", flush=True)
+        data["mystmd"] = mystmd_reference(workdir, sizes[:2], min(args.runs, 3))
+        data["ratios"] = ratios(data)
+        data["targets"] = {
+            name: {
+                "target": limit,
+                "value": data["ratios"].get(name),
+                "met": None if data["ratios"].get(name) is None else data["ratios"][name] <= limit,
+            }
+            for name, limit in TARGETS.items()
+        }
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    RESULTS.with_name("results.partial.json").unlink(missing_ok=True)
+    print(f"Wrote {RESULTS}")
+    return data
+
+
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 3)
+    main()

@@ -1,16 +1,20 @@
 """The workshop handout as a one-page PDF, printed from the built page by headless Chromium.
 
 Printing costs about a second, nearly all of it Chromium starting. So a handout is printed only
-when its HTML changed since the last print (a stamp with the page's SHA-256 and page count is kept
-in the doctree folder), and in a serial build the print starts in a thread as soon as the handout
-page is written, while Sphinx writes the other pages on the other core.
+when its HTML changed since the last print: a stamp with the page's SHA-256 and page count is kept
+in the doctree folder, and every PDF printed is kept by that hash in the user's cache folder, so a
+cold build (a new output folder, a fresh clone, CI with its cache) of an unchanged handout copies
+it instead of starting Chromium. In a serial build the print starts in a thread as soon as the
+handout page is written, while Sphinx writes the other pages on the other core.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -43,6 +47,24 @@ def print_pdf(browser: str, html: Path, pdf: Path) -> None:
         raise RuntimeError("Chromium wrote no PDF")
 
 
+def cache_folder() -> Path:
+    """Printed handouts by the SHA-256 of their HTML (``$XDG_CACHE_HOME/hub-training/handouts``)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hub-training" / "handouts"
+
+
+def _keep_in_cache(pdf: Path, digest: str) -> None:
+    """Only a cache: a folder that cannot be written means the next cold build prints again."""
+    try:
+        folder = cache_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".pdf")
+        os.close(handle)
+        shutil.copyfile(pdf, temporary)
+        Path(temporary).replace(folder / f"{digest}.pdf")
+    except OSError:
+        pass
+
+
 def pdf_page_count(data: bytes) -> int:
     """Pages in a PDF: Chromium writes one uncompressed ``/Type /Page`` dictionary per page."""
     return len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", data))
@@ -73,8 +95,14 @@ class HandoutPrint:
             if stamp.get("sha256") == self.digest and self.pdf.is_file():
                 self.pages, self.reused = int(stamp["pages"]), True
                 return
+            cached = cache_folder() / f"{self.digest}.pdf"
+            if cached.is_file():
+                shutil.copyfile(cached, self.pdf)
+                self.pages, self.reused = pdf_page_count(self.pdf.read_bytes()), True
+                return
             print_pdf(self.browser, self.html, self.pdf)
             self.pages = pdf_page_count(self.pdf.read_bytes())
+            _keep_in_cache(self.pdf, self.digest)
         except (OSError, subprocess.SubprocessError, RuntimeError, KeyError, ValueError) as exc:
             self.error = str(exc)
 
