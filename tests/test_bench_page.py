@@ -18,67 +18,68 @@ sys.path.insert(0, str(ROOT / "docs" / "_tools"))  # the benchmark tools are not
 from bench_page import chart_svg, missed_targets, results_markdown
 
 
+def _run(wall: float, cpu: float, peak: int, output: int) -> dict[str, Any]:
+    return {"wall_s": wall, "cpu_s": cpu, "peak_mb": peak, "load_1min": 1.5, "output_bytes": output, "samples": []}
+
+
 def sample_results() -> dict[str, Any]:
+    resources = [
+        {"url": "modules/welcome/index.html", "bytes": 60_000, "gzip_bytes": 12_000},
+        {"url": "_static/styles/pydata-sphinx-theme.css", "bytes": 300_000, "gzip_bytes": 45_000},
+    ]
     return {
         "date": "2026-11-26",
-        "machine": {"cores": 2, "python": "3.11.2", "platform": "Linux"},
-        "runs": 3,
-        "pages": 27,
-        "cold_build": {"median_s": 40.0},
-        "baseline_cold_build": {"median_s": 32.0},
-        "jupyter_book_cold_build": {"median_s": 50.0},
-        "no_change_rebuild": {"median_s": 4.0},
-        "edit_one_module_rebuild": {"median_s": 8.0},
-        "live_edit": {"median_s": 1.5},
-        "many_hubs": {"1": {"seconds": 40.0, "per_hub_s": 40.0}, "16": {"seconds": 240.0, "per_hub_s": 15.0}},
-        "page_weight": {
-            key: {"bytes": size, "requests": 9}
-            for key, size in [
-                ("landing", 300_000),
-                ("module", 400_000),
-                ("landing_default_theme", 1_000_000),
-                ("module_default_theme", 1_000_000),
-            ]
+        "machine": {"cores": 2, "python": "3.11.2", "platform": "Linux", "load_1min_at_start": 0.4},
+        "runs": 5,
+        "note": "",
+        "scaling": {
+            "25": {"pages": 26, "on": _run(9.0, 8.0, 200, 8_000_000), "off": _run(8.0, 7.5, 150, 7_000_000)},
+            "100": {"pages": 100, "on": _run(30.0, 28.0, 250, 20_000_000), "off": _run(27.0, 26.0, 200, 18_000_000)},
+            "300": {"pages": 300, "on": _run(90.0, 84.0, 400, 60_000_000), "off": _run(80.0, 78.0, 300, 50_000_000)},
         },
-        "parse_floor": {"files": 40, "in_process_s": 0.5, "whole_process_s": 0.8},
-        "profile_s": {"our extension (training/)": 2.0, "theme (pydata/book theme)": 9.0},
-        "ratios": {"parse_floor_vs_cold": 0.02},
+        "edit_loop": {"25": {"live": {"median_s": 0.8}, "sphinx_autobuild": {"median_s": 4.2}}},
+        "page_weight": {
+            "module": {"bytes": 360_000, "gzip_bytes": 57_000, "requests": 2, "resources": resources},
+            "module_default_theme": {"bytes": 2_400_000, "gzip_bytes": 700_000, "requests": 30, "resources": []},
+        },
+        "mystmd": {"writes": "JSON for each page", "25": {"wall_s": 3.0, "cpu_s": 2.5, "samples": []}},
         "targets": {
-            "cold_vs_baseline": {"target": 1.1, "value": 1.25, "met": False},
-            "cold_below_jupyter_book": {"target": 1.0, "value": 0.8, "met": True},
-            "edit_vs_cold": {"target": 0.25, "value": 0.2, "met": True},
-            "live_seconds": {"target": 3.0, "value": 1.5, "met": True},
-            "sixteen_vs_one": {"target": 8.0, "value": 6.0, "met": True},
-            "page_bytes_vs_default": {"target": 0.6, "value": 0.4, "met": True},
+            "on_vs_off_300": {"target": 1.3, "value": 1.08, "met": True},
+            "growth_100_to_300": {"target": 3.5, "value": 3.0, "met": True},
+            "extension_share_25": {"target": 0.1, "value": 0.125, "met": False},
+            "extension_share_300": {"target": 0.1, "value": 0.07, "met": True},
+            "live_seconds_25": {"target": 1.0, "value": 0.8, "met": True},
+            "live_seconds_300": {"target": 2.0, "value": None, "met": None},
+            "page_bytes_vs_default": {"target": 0.3, "value": 0.15, "met": True},
         },
     }
 
 
-def test_page_states_machine_date_and_every_target() -> None:
+def test_page_states_machine_load_and_every_target() -> None:
     text = results_markdown(sample_results())
-    assert "Measured on 2026-11-26: 2 cores, Python 3.11.2, 3 runs" in text
-    for label in ["plain Sphinx", "Jupyter Book 1", "editing one module", "Live server", "16 hubs", "Module page"]:
+    assert "Measured on 2026-11-26: 2 cores, Python 3.11.2, load average 0.4" in text
+    assert "5 interleaved run(s)" in text
+    for label in ["300 pages, extension on vs off", "100 to 300 pages", "share", "Live server", "Module page bytes"]:
         assert label in text
-    assert "| 16 | 240.00 | 15.00 |" in text
-    assert "| Module page, this site | 400,000 | 9 |" in text
+    assert "| 300 | on | 90.00 | 84.00 | 1.50 | 400 | 60.0 |" in text
+    assert "| 25 | 0.80 | 4.20 |" in text  # the edit loop against sphinx-autobuild
+    assert "| This site | 360,000 | 57,000 | 2 |" in text
+    assert "| `_static/styles/pydata-sphinx-theme.css` | 300,000 | 45,000 |" in text
+    assert "mystmd on the same Markdown" in text and "JSON" in text
 
 
-def test_only_missed_targets_are_listed_with_how_far_off() -> None:
+def test_only_missed_or_unmeasured_targets_are_listed_with_how_far_off() -> None:
     lines = missed_targets(sample_results())
-    assert len(lines) == 1
-    assert "plain Sphinx" in lines[0] and "1.25 against ≤ 1.1 ×, 14 % over" in lines[0]
-    data = sample_results()
-    data["targets"]["cold_below_jupyter_book"] = {"target": 1.0, "value": None, "met": False}
-    assert any("not measured in this run" in line for line in missed_targets(data))
+    assert len(lines) == 2
+    assert "25 pages" in lines[0] and "0.12 against ≤ 0.10, 25 % over" in lines[0]
+    assert "300 pages (s)**: not measured in this run" in lines[1]
 
 
-def test_chart_is_an_accessible_svg_with_one_bar_per_measured_timing() -> None:
-    data = sample_results()
-    data["jupyter_book_cold_build"] = {"median_s": None, "note": "does not install"}
-    svg = BeautifulSoup(chart_svg(data), "html.parser").svg
+def test_chart_is_an_accessible_scaling_curve_on_and_off() -> None:
+    svg = BeautifulSoup(chart_svg(sample_results()), "html.parser").svg
     assert svg["role"] == "img" and svg["aria-labelledby"] == "bench-title bench-desc"
-    assert len(svg.find_all("rect")) == 5  # Jupyter Book was not measured: no bar
-    assert "This site, cold: 40.00 s" in svg.desc.get_text()
+    assert len(svg.find_all("polyline")) == 2 and len(svg.find_all("circle")) == 6
+    assert "extension on: 26 pages 8.0 s, 100 pages 28.0 s, 300 pages 84.0 s" in svg.desc.get_text()
 
 
 def _site(tmp_path: Path, results: str | None) -> Path:
@@ -101,7 +102,7 @@ def test_site_renders_results_and_says_when_there_are_none(tmp_path: Path) -> No
     assert built.returncode == 0, built.stderr
     page = BeautifulSoup((tmp_path / "html" / "benchmarks" / "index.html").read_text(), "html.parser")
     assert page.select_one("figure.training-bench-figure svg[role=img]") is not None
-    assert "2 cores" in page.get_text() and len(page.select("table")) >= 4
+    assert "2 cores" in page.get_text() and len(page.select("table")) >= 5
 
     empty = _site(tmp_path / "empty", None)
     built = run_sphinx(empty, tmp_path / "empty-html")

@@ -310,7 +310,7 @@ def page_resources(site: Path, page: str) -> list[dict[str, Any]]:
             browser = playwright.chromium.launch(**options)
             tab = browser.new_context().new_page()
             responses: list[Any] = []
-            tab.on("response", responses.append)
+            tab.on("response", lambda response: responses.append(response))
             tab.goto(base + page)
             tab.wait_for_load_state("networkidle")
             for response in responses:

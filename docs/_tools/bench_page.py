@@ -1,4 +1,4 @@
-"""``bench-results``: the benchmark page's tables and chart, rendered at build time from results.json."""
+"""``bench-results``: the benchmark page's tables and scaling chart, rendered at build time from results.json."""
 
 from __future__ import annotations
 
@@ -14,58 +14,27 @@ from training.sphinx_ext.reference import GeneratedMarkdown
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 LABELS = {
-    "cold_vs_baseline": ("Cold build vs plain Sphinx + myst-parser + book theme", "≤ 1.1 ×"),
-    "cold_below_jupyter_book": ("Cold build vs Jupyter Book 1", "< 1 ×"),
-    "edit_vs_cold": ("Rebuild after editing one module (warm, as the live server does) vs cold build", "≤ 0.25 ×"),
-    "live_seconds": ("Live server: save to changed page served (s)", "< 3 s"),
-    "sixteen_vs_one": ("16 hubs vs 1 hub", "≤ 8 ×"),
-    "page_bytes_vs_default": ("Module page bytes vs default book theme setup", "≤ 0.6 ×"),
+    "on_vs_off_300": ("CPU time at 300 pages, extension on vs off", "≤ 1.3 ×"),
+    "growth_100_to_300": ("CPU time from 100 to 300 pages, extension on", "≤ 3.5 ×"),
+    "extension_share_25": ("The extension's share of a cold build, 25 pages", "≤ 0.10"),
+    "extension_share_300": ("The extension's share of a cold build, 300 pages", "≤ 0.10"),
+    "live_seconds_25": ("Live server, save to changed page served, 25 pages (s)", "≤ 1 s"),
+    "live_seconds_300": ("Live server, save to changed page served, 300 pages (s)", "≤ 2 s"),
+    "page_bytes_vs_default": ("Module page bytes vs the default book theme", "≤ 0.3 ×"),
 }
 
-
-#: Why a target is missed, written after reading the profile; shown only while it is missed.
+#: Why a target is missed, written after reading the measurements; shown only while it is missed.
 REASONS = {
-    "cold_vs_baseline": (
-        "The baseline is the article text only: headings, paragraphs, lists and code, with three "
-        "extensions fewer (sphinx-design, sphinx-copybutton, sphinx-togglebutton). Our pages also carry "
-        "tabs, cards, quizzes, figures and tables, so there are more nodes to transform and write, "
-        "and the build validates the hub file, reads every module's metadata, lints the content and "
-        "prints the workshop handout to PDF with Chromium (in a thread, on the second core). "
-        "When this page was written, a cold build without the PDF took about 0.4 s less; the rest "
-        "is the richer pages: more text to index for search, more nodes for docutils and Sphinx to "
-        "transform and write (see the profile below; our own code is a small part of it)."
+    "extension_share_25": (
+        "At 25 pages most of the difference is fixed: validating the hub file and every module's "
+        "metadata, linting the content, the richer pages our directives make (overview cards, "
+        "quizzes, tabs, figures), and, on a machine without the PDF in its cache, Chromium printing "
+        "the handout."
     ),
-    "cold_below_jupyter_book": (
-        "Jupyter Book 1 builds the same static text as the baseline, not our richer pages; the "
-        "difference is the one explained for the baseline above. Against the pages it really builds, "
-        "it is slower than plain Sphinx."
-    ),
-    "edit_vs_cold": (
-        "A rebuild in a new process pays the start-up again (imports, extensions, configuration); "
-        "the live server keeps them loaded."
-    ),
-    "live_seconds": "The live server checks for saves four times a second and rebuilds in a warm process.",
-    "sixteen_vs_one": "Two cores: at best two hubs build at once; start-up is paid once per worker.",
+    "extension_share_300": "See the share at 25 pages: the same work, per page.",
+    "live_seconds_25": "The live server checks for saves four times a second and rebuilds in a warm process.",
     "page_bytes_vs_default": "The theme's own style sheet and Bootstrap are most of the bytes left.",
 }
-
-
-def missed_targets(data: dict[str, Any]) -> list[str]:
-    """One line per missed target: by how much, and why."""
-    lines = []
-    for key, (label, target) in LABELS.items():
-        entry = data["targets"].get(key, {})
-        if entry.get("met") is not False:
-            continue
-        value, limit = entry.get("value"), entry.get("target")
-        if value is None or not limit:
-            lines.append(f"- **{label}**: not measured in this run. {REASONS.get(key, '')}".rstrip())
-            continue
-        over = (value / limit - 1) * 100
-        lines.append(
-            f"- **{label}**: {_number(value)} against {target}, {over:.0f} % over. {REASONS.get(key, '')}".rstrip()
-        )
-    return lines
 
 
 def _number(value: Any, unit: str = "") -> str:
@@ -74,95 +43,129 @@ def _number(value: Any, unit: str = "") -> str:
     return f"{value:.2f}{unit}" if isinstance(value, float) else f"{value}{unit}"
 
 
-def results_markdown(data: dict[str, Any]) -> str:
-    lines = [
-        f"Measured on {data['date']}: {data['machine']['cores']} cores, Python {data['machine']['python']}, "
-        f"{data['runs']} runs per median after one warm-up, {data.get('pages', '?')} pages.",
-        "",
-        "| Target | Measured | Target value | Met |",
-        "|---|---|---|---|",
-    ]
+def missed_targets(data: dict[str, Any]) -> list[str]:
+    """One line per missed or unmeasured target: by how much, and why."""
+    lines = []
     for key, (label, target) in LABELS.items():
         entry = data["targets"].get(key, {})
-        met = {True: "yes", False: "**no**"}.get(entry.get("met"), "?")
+        if entry.get("met") is True:
+            continue
+        value, limit = entry.get("value"), entry.get("target")
+        if value is None or not limit:
+            lines.append(f"- **{label}**: not measured in this run.")
+            continue
+        over = (value / limit - 1) * 100
+        lines.append(
+            f"- **{label}**: {_number(value)} against {target}, {over:.0f} % over. {REASONS.get(key, '')}".rstrip()
+        )
+    return lines
+
+
+def results_markdown(data: dict[str, Any]) -> str:
+    machine = data["machine"]
+    lines = [
+        f"Measured on {data['date']}: {machine['cores']} cores, Python {machine['python']}, load average "
+        f"{machine.get('load_1min_at_start', '?')} at the start, {data['runs']} interleaved run(s) per size "
+        "and mode (medians).",
+    ]
+    if data.get("note"):
+        lines += ["", f"*{data['note']}*"]
+    lines += ["", "| Target | Measured | Target value | Met |", "|---|---|---|---|"]
+    for key, (label, target) in LABELS.items():
+        entry = data["targets"].get(key, {})
+        met = {True: "yes", False: "**no**"}.get(entry.get("met"), "not measured")
         lines.append(f"| {label} | {_number(entry.get('value'))} | {target} | {met} |")
     missed = missed_targets(data)
     if missed:
-        lines += ["", "Targets missed in this run:", "", *missed]
-    lines += ["", "| Measurement | Seconds (median) |", "|---|---|"]
-    for key, label in [
-        ("cold_build", "Cold build, this site"),
-        ("baseline_cold_build", "Cold build, plain Sphinx baseline"),
-        ("jupyter_book_cold_build", "Cold build, Jupyter Book 1"),
-        ("no_change_rebuild", "Rebuild, no change"),
-        ("edit_one_module_rebuild", "Rebuild after editing one module (new process)"),
-        ("edit_one_module_warm_rebuild", "Rebuild after editing one module (warm process)"),
-        ("live_edit", "Live server, save to page served"),
-    ]:
-        lines.append(f"| {label} | {_number(data.get(key, {}).get('median_s'))} |")
-    many = data["many_hubs"]
-    lines += ["", "| Hubs | Seconds | Per hub |", "|---|---|---|"]
+        lines += ["", "Targets missed or not measured in this run:", "", *missed]
     lines += [
-        f"| {count} | {_number(entry['seconds'])} | {_number(entry['per_hub_s'])} |" for count, entry in many.items()
+        "",
+        "| Pages | Extension | Wall (s) | CPU (s) | Load average | Peak memory (MB) | Output (MB) |",
+        "|---|---|---|---|---|---|---|",
     ]
+    for _size, entry in sorted(data["scaling"].items(), key=lambda item: int(item[0])):
+        for mode in ("on", "off"):
+            run = entry[mode]
+            lines.append(
+                f"| {entry['pages']} | {mode} | {_number(run['wall_s'])} | {_number(run['cpu_s'])} | "
+                f"{_number(run['load_1min'])} | {run['peak_mb']:.0f} | {run['output_bytes'] / 1e6:.1f} |"
+            )
+    lines += ["", "| Pages | Live server (s) | sphinx-autobuild (s) |", "|---|---|---|"]
+    for size, entry in sorted(data.get("edit_loop", {}).items(), key=lambda item: int(item[0])):
+        live, autobuild = entry.get("live", {}), entry.get("sphinx_autobuild", {})
+        lines.append(f"| {size} | {_number(live.get('median_s'))} | {_number(autobuild.get('median_s'))} |")
     weight = data["page_weight"]
-    lines += ["", "| Page | Bytes | Requests |", "|---|---|---|"]
-    for key, label in [
-        ("landing", "Landing page, this site"),
-        ("landing_default_theme", "Landing page, default book theme"),
-        ("module", "Module page, this site"),
-        ("module_default_theme", "Module page, default book theme"),
-    ]:
-        lines.append(f"| {label} | {weight[key]['bytes']:,} | {weight[key]['requests']} |")
-    floor = data["parse_floor"]
-    lines += [
-        "",
-        f"Parse floor: markdown-it-py parses the {floor['files']} sources in {floor['in_process_s']} s in a warm process, "
-        f"{floor['whole_process_s']} s as a whole process ({_number(data['ratios']['parse_floor_vs_cold'])} × the cold build).",
-        "",
-        "Where a cold build's time goes, from one build under cProfile: the time spent in each group's "
-        "own code. The profiler slows the build down about twofold, so compare the groups with each "
-        "other rather than with the timings above.",
-        "",
-        "| Where a cold build's time goes (cProfile, own time) | Seconds |",
-        "|---|---|",
-        *[f"| {group} | {seconds} |" for group, seconds in data["profile_s"].items()],
-    ]
+    lines += ["", "| Module page | Bytes | Gzip bytes | Requests |", "|---|---|---|---|"]
+    for key, label in (("module", "This site"), ("module_default_theme", "Default book theme (extension off)")):
+        lines.append(
+            f"| {label} | {weight[key]['bytes']:,} | {weight[key]['gzip_bytes']:,} | {weight[key]['requests']} |"
+        )
+    lines += ["", "| Resource of this site's module page | Bytes | Gzip bytes |", "|---|---|---|"]
+    for resource in sorted(weight["module"]["resources"], key=lambda r: -r["gzip_bytes"]):
+        lines.append(f"| `{resource['url'] or '(the page)'}` | {resource['bytes']:,} | {resource['gzip_bytes']:,} |")
+    myst = data.get("mystmd", {})
+    measured = {size: entry for size, entry in myst.items() if isinstance(entry, dict)}
+    if measured:
+        lines += [
+            "",
+            f"mystmd on the same Markdown, as a reference: it {myst.get('writes', 'writes JSON')}.",
+            "",
+            "| Pages | Wall (s) | CPU (s) |",
+            "|---|---|---|",
+            *[
+                f"| {data['scaling'].get(size, {}).get('pages', size)} | {_number(e['wall_s'])} | {_number(e['cpu_s'])} |"
+                for size, e in sorted(measured.items(), key=lambda item: int(item[0]))
+            ],
+        ]
+    elif myst.get("note"):
+        lines += ["", f"mystmd: {myst['note']}."]
     return "\n".join(lines)
 
 
 def chart_svg(data: dict[str, Any]) -> str:
-    """A horizontal bar chart of the build timings; accessible (role=img, title, description)."""
-    bars = [
-        ("This site, cold", data["cold_build"].get("median_s")),
-        ("Plain Sphinx, cold", data["baseline_cold_build"].get("median_s")),
-        ("Jupyter Book 1, cold", data["jupyter_book_cold_build"].get("median_s")),
-        ("No-change rebuild", data["no_change_rebuild"].get("median_s")),
-        ("Edit one module, new process", data["edit_one_module_rebuild"].get("median_s")),
-        ("Edit one module, warm", data.get("edit_one_module_warm_rebuild", {}).get("median_s")),
-        ("Live: save to page", data["live_edit"].get("median_s")),
-    ]
-    bars = [(label, value) for label, value in bars if value is not None]
-    top = max(value for _, value in bars) or 1.0
-    width, left, row = 640, 170, 30
-    height = row * len(bars) + 30
+    """CPU seconds of a cold build against pages, extension on and off: the scaling curve (accessible SVG)."""
+    points = {
+        mode: [(entry["pages"], entry[mode]["cpu_s"]) for entry in data["scaling"].values()] for mode in ("on", "off")
+    }
+    for series in points.values():
+        series.sort()
+    top_pages = max(p for series in points.values() for p, _ in series) or 1
+    top_seconds = max(s for series in points.values() for _, s in series) or 1.0
+    width, height, left, bottom, right, top = 640, 300, 60, 40, 100, 20
+
+    def x(pages: float) -> float:
+        return left + (width - left - right) * pages / top_pages
+
+    def y(seconds: float) -> float:
+        return height - bottom - (height - top - bottom) * seconds / top_seconds
+
+    description = "; ".join(
+        f"extension {mode}: " + ", ".join(f"{p} pages {s:.1f} s" for p, s in series) for mode, series in points.items()
+    )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="bench-title bench-desc" '
         f'viewBox="0 0 {width} {height}" class="training-bench-chart">',
-        '<title id="bench-title">Build times in seconds</title>',
-        '<desc id="bench-desc">'
-        + html.escape("; ".join(f"{label}: {value:.2f} s" for label, value in bars))
-        + "</desc>",
+        '<title id="bench-title">CPU seconds of a cold build by number of pages</title>',
+        f'<desc id="bench-desc">{html.escape(description)}</desc>',
+        f'<line x1="{left}" y1="{height - bottom}" x2="{width - right}" y2="{height - bottom}" stroke="currentColor"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{height - bottom}" stroke="currentColor"/>',
+        f'<text x="{(width - right + left) / 2}" y="{height - 8}" text-anchor="middle" fill="currentColor" font-size="13">pages</text>',
+        f'<text x="{left - 8}" y="{top + 4}" text-anchor="end" fill="currentColor" font-size="13">{top_seconds:.0f} s</text>',
     ]
-    for index, (label, value) in enumerate(bars):
-        y = 10 + index * row
-        length = (width - left - 70) * value / top
+    styles = {"on": ("#3b6fb6", ""), "off": ("#b65a3b", ' stroke-dasharray="6 4"')}
+    for mode, series in points.items():
+        colour, dash = styles[mode]
+        path = " ".join(f"{x(p):.1f},{y(s):.1f}" for p, s in series)
+        parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"{dash}/>')
+        for pages, seconds in series:
+            parts.append(f'<circle cx="{x(pages):.1f}" cy="{y(seconds):.1f}" r="4" fill="{colour}"/>')
+            parts.append(
+                f'<text x="{x(pages):.1f}" y="{height - bottom + 16}" text-anchor="middle" fill="currentColor" font-size="12">{pages}</text>'
+            )
+        last_pages, last_seconds = series[-1]
         parts.append(
-            f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" fill="currentColor" font-size="13">{html.escape(label)}</text>'
-        )
-        parts.append(f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="18" fill="#3b6fb6"/>')
-        parts.append(
-            f'<text x="{left + length + 6:.1f}" y="{y + 16}" fill="currentColor" font-size="13">{value:.2f} s</text>'
+            f'<text x="{x(last_pages) + 8:.1f}" y="{y(last_seconds) + 4:.1f}" fill="currentColor" font-size="13">'
+            f"extension {mode}</text>"
         )
     parts.append("</svg>")
     return "".join(parts)

@@ -85,10 +85,25 @@ def _steady_configuration(app: Sphinx, config: object) -> None:
         paths.insert(0, str(TEMPLATES_DIR))
     paths.extend(folder for folder in _theme_components(app.config.html_theme) if folder not in paths)
     paths[:] = _without_duplicates(paths)
+    _theme_defaults_now(app)
     static = app.config.html_static_path
     if str(STATIC_DIR) not in static:
         static.append(str(STATIC_DIR))
     static.extend(folder for folder in _extension_static_folders() if folder not in static)
+
+
+#: Values the themes set when the builder starts, unless the site's configuration sets them.
+THEME_DEFAULTS = {
+    "pydata_sphinx_theme": {"html_permalinks_icon": "#"},
+    "sphinx_book_theme": {"html_permalinks_icon": "#", "html_sourcelink_suffix": ""},
+}
+
+
+def _theme_defaults_now(app: Sphinx) -> None:
+    config = app.config
+    for name, value in THEME_DEFAULTS.get(config.html_theme, {}).items():
+        if name not in config._raw_config and name not in config.overrides:
+            setattr(config, name, value)
 
 
 def _drop_duplicate_folders(app: Sphinx) -> None:
