@@ -83,7 +83,9 @@ def site_copy(pages: int, target: Path) -> int:
     target.mkdir(parents=True)
     shutil.copy2(ROOT / "conf.py", target / "conf.py")
     shutil.copy2(ROOT / "index.md", target / "index.md")
-    shutil.copytree(ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns("_build", ".generated-by-*"))
+    shutil.copytree(
+        ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns("_build", ".generated-by-*", "results*.json")
+    )
     shutil.copytree(ROOT / "modules", target / "modules", ignore=shutil.ignore_patterns(".hub-training"))
     hub_file = ROOT / "training" / "hubs" / "demo.yaml"
     for workshop in (target / "docs" / "workshops").glob("*.yaml"):

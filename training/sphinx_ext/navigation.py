@@ -1,16 +1,17 @@
 """The sidebar's site navigation, resolved once per build instead of once per page.
 
-The book theme asks Sphinx for the site's table of contents on every page, renders it to HTML and
-re-parses it with BeautifulSoup: the work grows with pages × entries, the square of the site. Here
-the table of contents is resolved once per build into a small tree (:class:`NavEntry`); each page
-only writes it out, with its own chain of pages open and marked current. The HTML is the theme's
+The book theme asks Sphinx for the site's table of contents on every page (twice: the parent theme
+renders each sidebar item once more to see whether it is empty), renders it to HTML and re-parses
+it with BeautifulSoup: the work grows with pages × entries, the square of the site. Here the table
+of contents is resolved once per build into a small tree (:class:`NavEntry`); each page only writes
+it out, with its own chain of pages open and marked current (``templates/sbt-sidebar-nav.html``
+replaces the book theme's). The HTML is the theme's
 own (same classes, ``<details>``/``<summary>`` toggles, so the theme's CSS and keyboard use hold),
 and each toggle is named after the page it expands (axe "summary-name").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -161,23 +162,15 @@ class PageNavigation:
         return "".join(parts)
 
 
-def _use_navigation(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    """Answer the theme's sidebar request from the build's tree; other requests go to the theme."""
-    theme_generate: Callable[..., Any] | None = context.get("generate_toctree_html")
-    if theme_generate is None:
-        return
+def _add_navigation(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """``training_site_navigation()`` for ``templates/sbt-sidebar-nav.html``: this page's sidebar."""
 
-    def generate_toctree_html(kind: str, startdepth: int = 1, show_nav_level: int = 1, **kwargs: Any) -> Any:
-        if kind != "sidebar" or startdepth != 0 or show_nav_level > 1:
-            return theme_generate(kind, startdepth, show_nav_level, **kwargs)
-        maxdepth = int(kwargs.get("maxdepth") or 0)
-        collapse = bool(kwargs.get("collapse", True))
+    def training_site_navigation(maxdepth: int = 0, collapse: bool = True) -> Markup:
         groups = per_build(app, f"navigation-{maxdepth}", app.env.tocs, lambda _: navigation_tree(app, maxdepth))
-        page = PageNavigation(groups, app.builder.get_target_uri(pagename), pagename, collapse)
-        return Markup(page.html())
+        return Markup(PageNavigation(groups, app.builder.get_target_uri(pagename), pagename, collapse).html())
 
-    context["generate_toctree_html"] = generate_toctree_html
+    context["training_site_navigation"] = training_site_navigation
 
 
 def setup_navigation(app: Sphinx) -> None:
-    app.connect("html-page-context", _use_navigation, priority=900)
+    app.connect("html-page-context", _add_navigation, priority=400)  # before the theme renders its sidebar
