@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sphinx.application import Sphinx
 
-import training.open_in_hub
+import training.sphinx_ext.open_in_hub
 from training.sphinx_ext.navigation import NavEntry, NavGroup, PageNavigation
 
 from .conftest import SITES, run_sphinx
@@ -45,13 +45,13 @@ def test_materials_are_indexed_once_per_build_and_again_in_the_next(
     source = _site(tmp_path)
     assert "many" in (source / "index.md").read_text()
     calls: list[Path] = []
-    real = training.open_in_hub.materials_index
+    real = training.sphinx_ext.open_in_hub.materials_index
 
     def counted(modules_dir: Path, features: object) -> object:
         calls.append(modules_dir)
         return real(modules_dir, features)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(training.open_in_hub, "materials_index", counted)
+    monkeypatch.setattr(training.sphinx_ext.open_in_hub, "materials_index", counted)
     _status, warnings = _build(source, tmp_path / "out")
     assert len(calls) == 1  # 20 links and more on other pages, one index
     assert "'first-steps/new.ipynb' is not in the materials" in warnings

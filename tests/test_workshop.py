@@ -357,7 +357,7 @@ def test_handout_is_printed_again_only_when_its_html_changed(tmp_path: Path) -> 
 
 
 def test_cold_build_copies_an_unchanged_handout_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from training.handout_pdf import HandoutPrint, cache_folder
+    from training.sphinx_ext.handout_pdf import HandoutPrint, cache_folder
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     html = tmp_path / "out" / "handout.html"

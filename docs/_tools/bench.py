@@ -1,7 +1,7 @@
 """``nox -s bench``: build speed and page weight, with the extension on and off, as a maintainer measures.
 
 - The same sources (the site, grown to 25, 100 and 300 pages with copies of its modules) and the same
-  settings, built with the extension on and off (off: :mod:`training.bench_stub` registers the same
+  settings, built with the extension on and off (off: ``bench_stub.py`` beside this file registers the same
   directive and role names and does nothing of its own). Runs are interleaved (on, off, on, off, ...)
   so that the machine's load falls on both alike; each run records wall time, CPU time, the load
   average, peak memory and the output's size.
@@ -14,7 +14,7 @@
 
 Every number is measured on this machine in one run and written to ``docs/benchmarks/results.json``;
 the benchmark page renders it at build time. Nothing here is asserted in tests.
-Usage: ``python -m training.bench [--runs N] [--sizes 25,100,300] [--edits N]``.
+Usage: ``python docs/_tools/bench.py [--runs N] [--sizes 25,100,300] [--edits N]``.
 """
 
 from __future__ import annotations
@@ -37,14 +37,15 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from training.cli import SPHINX_FLAGS, source_dir
+from training.cli.main import SPHINX_FLAGS
+from training.site import DEMO_HUB_FILE
+from training.site.staging import SiteSources, stage_site
 
-ROOT = source_dir()
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = Path(__file__).resolve().parent
 RESULTS = ROOT / "docs" / "benchmarks" / "results.json"
 MODULE_PAGE = "modules/welcome/index.html"
 EDITED_SOURCE = "modules/welcome/index.md"
-#: Pages of the site as it is (its own pages, the workshop's three and the modules).
-SITE_PAGES = 26
 TARGETS = {
     "on_vs_off_300": 1.3,
     "growth_100_to_300": 3.5,
@@ -80,20 +81,15 @@ def site_copy(pages: int, target: Path) -> int:
     """
     if target.exists():
         shutil.rmtree(target)
-    target.mkdir(parents=True)
-    shutil.copy2(ROOT / "conf.py", target / "conf.py")
-    shutil.copy2(ROOT / "index.md", target / "index.md")
-    shutil.copytree(
-        ROOT / "docs", target / "docs", ignore=shutil.ignore_patterns("_build", ".generated-by-*", "results*.json")
-    )
-    shutil.copytree(ROOT / "modules", target / "modules", ignore=shutil.ignore_patterns(".hub-training"))
-    hub_file = ROOT / "training" / "hubs" / "demo.yaml"
-    for workshop in (target / "docs" / "workshops").glob("*.yaml"):
-        text = re.sub(r"(?m)^hub: \S+", f"hub: {hub_file}", workshop.read_text(encoding="utf-8"))
+    stage_site(SiteSources(), target)  # the demo site's sources, as ``hub-training build`` stages them
+    for workshop in target.glob("**/workshops/*.yaml"):
+        text = re.sub(r"(?m)^hub: \S+", f"hub: {DEMO_HUB_FILE}", workshop.read_text(encoding="utf-8"))
         workshop.write_text(text, encoding="utf-8")
+    own_pages = [p for p in target.rglob("*.md") if not {"exercises", "data", "_template"} & set(p.parts)]
+    site_pages = len(own_pages) + 3 * len(list(target.glob("**/workshops/*.yaml")))  # agenda, guide, handout
     originals = [p for p in sorted((target / "modules").iterdir()) if p.is_dir() and not p.name.startswith("_")]
     count = 0
-    while SITE_PAGES + count < pages:
+    while site_pages + count < pages:
         original = originals[count % len(originals)]
         copy = target / "modules" / f"{original.name}-copy-{count}"
         shutil.copytree(original, copy)
@@ -107,7 +103,7 @@ def site_copy(pages: int, target: Path) -> int:
         text = re.sub(r"(?m)^# (.+)$", lambda m, s=suffix: f"# {m.group(1)}{s}", text, count=1)
         index.write_text(text, encoding="utf-8")
         count += 1
-    return SITE_PAGES + count
+    return site_pages + count
 
 
 def write_off_conf(source: Path, folder: Path) -> Path:
@@ -117,9 +113,10 @@ def write_off_conf(source: Path, folder: Path) -> Path:
     """
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "conf.py").write_text(
-        "import runpy\n"
+        "import runpy, sys\n"
+        f"sys.path.insert(0, {str(TOOLS)!r})\n"
         f"globals().update({{k: v for k, v in runpy.run_path({str(source / 'conf.py')!r}).items() if not k.startswith('__')}})\n"
-        'extensions = ["training.bench_stub" if e == "training" else e for e in extensions]\n'
+        'extensions = ["bench_stub" if e == "training" else e for e in extensions]\n'
         "html_sidebars = {}\n",
         encoding="utf-8",
     )
@@ -245,7 +242,7 @@ def edit_latency(command: list[str], source: Path, port: int, edits: int) -> dic
 def live_command(source: Path, out: Path, port: int) -> list[str]:
     code = (
         "import sys; from pathlib import Path; from sphinx.cmd.build import build_main; "
-        "from training.live import serve_live; "
+        "from training.cli.live import serve_live; "
         f"args = {build_arguments(source, out, True, source)!r}; "
         f"serve_live(lambda: build_main(args), Path({str(out)!r}), [Path({str(source)!r})], port={port}, log=lambda _: None)"
     )
@@ -297,8 +294,7 @@ def page_resources(site: Path, page: str) -> list[dict[str, Any]]:
     import threading
 
     from playwright.sync_api import sync_playwright
-
-    from training.site_picture import CHROMIUM_ARGS, _Quiet
+    from site_picture import CHROMIUM_ARGS, _Quiet
 
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -434,7 +430,7 @@ def ratios(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(prog="python -m training.bench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python docs/_tools/bench.py", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="cold builds per size and mode, interleaved")
     parser.add_argument("--sizes", default="25,100,300", help="pages of the sites measured")
     parser.add_argument("--edits", type=int, default=3, help="saves per edit-loop measurement")

@@ -16,7 +16,9 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-PACKAGE = Path(__file__).parent
+import training
+
+PACKAGE = Path(training.__file__).parent
 
 
 class _AnyOption(dict):
