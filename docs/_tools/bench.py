@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gzip
+import http.client
 import json
 import os
 import platform
@@ -205,7 +206,7 @@ def _wait_for(url: str, text: str | None, timeout: float) -> float | None:
             body = urllib.request.urlopen(url, timeout=5).read().decode("utf-8", "replace")
             if text is None or text in body:
                 return time.perf_counter() - started
-        except OSError:
+        except (OSError, http.client.HTTPException):  # a server rewriting the page while it sends it
             pass
         time.sleep(0.05)
     return None
@@ -436,6 +437,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--edits", type=int, default=3, help="saves per edit-loop measurement")
     parser.add_argument("--edit-sizes", default="25,300", help="sizes whose edit loop is measured")
     parser.add_argument("--note", default="", help="what this run left out (written to the results)")
+    parser.add_argument("--scaling-from", help="reuse the scaling of an earlier run (its results.partial.json)")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
     edit_sizes = [int(s) for s in args.edit_sizes.split(",") if s]
@@ -453,9 +455,20 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "note": args.note,
     }
     try:
-        data["scaling"] = scaling(workdir, sizes, args.runs)
+        if args.scaling_from:
+            data["scaling"] = json.loads(Path(args.scaling_from).read_text(encoding="utf-8"))["scaling"]
+            write_partial("scaling", data["scaling"])
+            for size in sorted({sizes[0], *edit_sizes}):  # the builds page weight and the edit loop use
+                source = workdir / f"site-{size}"
+                site_copy(size, source)
+                for mode in ("on", "off"):
+                    out = workdir / f"build-{size}-{mode}" / "html"
+                    measured_build(build_arguments(source, out, mode == "on", write_off_conf(source, workdir / "off")))
+        else:
+            data["scaling"] = scaling(workdir, sizes, args.runs)
         print("page weight ...", flush=True)
         data["page_weight"] = page_weight(workdir)
+        write_partial("page_weight", data["page_weight"])
         data["edit_loop"] = edit_loop(workdir, edit_sizes, args.edits)
         print("mystmd ...", flush=True)
         data["mystmd"] = mystmd_reference(workdir, sizes[:2], min(args.runs, 3))

@@ -1,0 +1,1 @@
+"""Quality gates on a built site: links, self-contained, leaks, escaped values."""
