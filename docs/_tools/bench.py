@@ -361,6 +361,8 @@ def mystmd_reference(workdir: Path, sizes: list[int], runs: int) -> dict[str, An
         source = workdir / f"myst-{size}"
         if source.exists():
             shutil.rmtree(source)
+        if not (workdir / f"site-{size}").is_dir():
+            site_copy(size, workdir / f"site-{size}")
         shutil.copytree(workdir / f"site-{size}", source, ignore=shutil.ignore_patterns("conf.py", "_build"))
         (source / "myst.yml").write_text("version: 1\nproject:\n  title: Bench\n", encoding="utf-8")
         samples = []
