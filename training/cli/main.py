@@ -13,6 +13,7 @@ from pathlib import Path
 
 from training import __version__
 from training.cli.gates import cmd_gates_args
+from training.cli.report import add_report_command
 from training.model.hub_profile import DEMO_HUB_FILE, HubFileError, HubProfile, load_hub_profile
 from training.model.overrides import check_overrides
 from training.model.site_file import LoadedSite, SiteFileError, find_site_file, load_site_file
@@ -470,6 +471,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_materials_args(commands)
     cmd_screenshots_args(commands)
     cmd_override_args(commands)
+    add_report_command(commands)
     return parser
 
 

@@ -10,6 +10,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -63,6 +64,7 @@ FEATURES: dict[str, str] = {
     "community": "the hub file names the community it serves (`community`)",
     "support-url": "the support channel has a link (`support.url`)",
     "support-email": "the support channel has an e-mail address (`support.email`)",
+    "report": "the hub file turns the onboarding report on (`report.enabled`): exercises write completion stamps",
     "login-<provider>": "people log in with that provider, e.g. `login-github`, `login-shared-password`",
     "cloud-<cloud>": "the hub runs on that cloud, e.g. `cloud-aws`, `cloud-gcp`",
 }
@@ -134,6 +136,14 @@ class UnlistedChoice(LenientModel):
     validation_message: str | None = None
 
 
+class Cost(StrictModel):
+    """What one running server costs, for the onboarding report (never shown to learners)."""
+
+    per_hour: int | float = Field(ge=0, description="Cost of one server per hour, e.g. 0.12.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD or EUR.")
+    as_of: date = Field(strict=False, description="When the price was last checked (YYYY-MM-DD).")
+
+
 class DynamicImageBuilding(LenientModel):
     enabled: bool = Field(False, description='The form offers "Build your own image" (jupyterhub-fancy-profiles).')
 
@@ -144,6 +154,7 @@ class Choice(LenientModel):
     default: bool = False
     kubespawner_override: dict[str, Any] = Field(default_factory=dict)
     allowed_groups: list[str] | None = Field(None, description="Only members of these groups see this choice.")
+    cost: Cost | None = Field(None, description="Cost per hour of a server with this choice (replaces the profile's).")
 
     @property
     def default_url(self) -> str | None:
@@ -185,6 +196,7 @@ class Profile(LenientModel):
     kubespawner_override: dict[str, Any] = Field(default_factory=dict)
     allowed_groups: list[str] | None = None
     allowed_teams: list[str] | None = None
+    cost: Cost | None = Field(None, description="Cost per hour of a server of this profile.")
 
     @property
     def effective_slug(self) -> str:
@@ -319,6 +331,15 @@ class GithubPush(StrictModel):
         return _check_web_url(value, allow_local_http=False)
 
 
+class Report(StrictModel):
+    """The onboarding report: completion stamps in learners' homes, read by ``hub-training report``."""
+
+    enabled: bool = Field(False, description="Exercises end with a check that writes a completion stamp.")
+    min_group_size: int = Field(
+        5, ge=1, description="The report shows no group (a profile, a choice, a week) with fewer people than this."
+    )
+
+
 class HubProfile(StrictModel):
     """One JupyterHub, as its users see it."""
 
@@ -355,6 +376,7 @@ class HubProfile(StrictModel):
         description="The community's logo (PNG, JPEG or SVG), a path relative to the hub file; shown on the "
         "landing page and above the site's menu.",
     )
+    report: Report = Field(default_factory=Report)
 
     @field_validator("url")
     @classmethod
@@ -400,6 +422,8 @@ class HubProfile(StrictModel):
             found |= {"persistent-bucket", "cloud-bucket"}
         if self.dask_gateway:
             found.add("dask-gateway")
+        if self.report.enabled:
+            found.add("report")
         if self.github_push:
             found.add("github-push")
         if self.profile_list:

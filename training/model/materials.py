@@ -206,6 +206,31 @@ def convert_notebook(source: Path, values: dict[str, Any], target: str) -> tuple
     return notebook, problems
 
 
+def add_completion_check(
+    notebook: nbformat.NotebookNode, hub: HubProfile, module_id: str, module_title: str, target: str
+) -> None:
+    """End an exercise notebook with the check that writes a completion stamp (report hubs only)."""
+    import nbformat
+
+    from training.model.completion import markdown_intro, python_check, r_check
+
+    exercise = PurePosixPath(target).stem
+    language = str(notebook.metadata.get("kernelspec", {}).get("language", "python")).lower()
+    make = r_check if language == "r" else python_check
+    cells = [
+        nbformat.v4.new_markdown_cell(markdown_intro(module_title, module_id)),
+        nbformat.v4.new_code_cell(make(module_id, module_title, exercise, hub)),
+    ]
+    for offset, cell in enumerate(cells):
+        cell["id"] = hashlib.sha1(f"{target}:check:{offset}".encode()).hexdigest()[:12]
+        notebook.cells.append(cell)
+
+
+def _module_titles(modules_dir: Path) -> dict[str, str]:
+    catalogue = read_catalogue(modules_dir)
+    return {module_id: info.title for module_id, info in catalogue.modules.items()}
+
+
 def _md(text: str) -> str:
     return escape_markdown(text)
 
@@ -303,14 +328,23 @@ def write_materials(hub: HubProfile, modules_dir: Path, out: Path, left_out: Ite
     notebooks: dict[str, nbformat.NotebookNode] = {}
     problems: list[str] = []
     scripts: dict[str, str] = {}
+    titles = _module_titles(modules_dir) if hub.report.enabled else {}
     for item in files:
         if item.notebook:
             notebook, found = convert_notebook(item.source, values, item.target)
             problems += found
+            if hub.report.enabled:
+                add_completion_check(notebook, hub, item.module, titles.get(item.module, item.module), item.target)
             notebooks[item.target] = notebook
         elif item.source.suffix in SCRIPT_SUFFIXES:
             scripts[item.target], found = _filled_in(item.source, values, code=True)
             problems += found
+            if hub.report.enabled and item.source.suffix in {".R", ".r"}:
+                from training.model.completion import r_script_block
+
+                title = titles.get(item.module, item.module)
+                script = scripts[item.target].rstrip("\n") + "\n"
+                scripts[item.target] = script + r_script_block(item.module, title, PurePosixPath(item.target).stem, hub)
     if problems:
         raise MaterialsError(problems)
 

@@ -225,6 +225,27 @@ class _Resolver:
         )
 
 
+def stamp_note(hub: HubProfile, target: str) -> list[nodes.Node]:
+    """On a hub with the onboarding report: what an exercise's last cell records, and why."""
+    path = PurePosixPath(target.strip("/"))
+    if not hub.report.enabled or len(path.parts) != 2 or path.suffix not in {".ipynb", ".R"}:
+        return []
+    from training.model.completion import stamp_path
+
+    stamp = f"~/{stamp_path(path.parts[0])}"
+    note = nodes.paragraph(classes=["training-open-in-hub-note"])
+    note += [
+        nodes.Text("The exercise ends with a check of your work. When it passes, it writes the small file "),
+        nodes.literal(stamp, stamp),
+        nodes.Text(
+            ": this module, the time, which checks passed and your server's image; no name and none of your work. "
+            "The people who run and fund the hub count these files to see how training goes. "
+            "You can read the file, and delete it at any time."
+        ),
+    ]
+    return [note]
+
+
 class OpenInHubDirective(SphinxDirective, _Resolver):
     """A button per interface; for RStudio, a note saying where the file is."""
 
@@ -257,6 +278,10 @@ class OpenInHubDirective(SphinxDirective, _Resolver):
             note = nodes.paragraph("", "", *rstudio_note(hub, target), nodes.Text("."), ids=[note_id])
             note["classes"].append("training-open-in-hub-note")
             group += note
+        stamp = stamp_note(hub, target)
+        if stamp and not self.env.temp_data.get("training_stamp_note"):
+            self.env.temp_data["training_stamp_note"] = True  # once per page
+            group += stamp
         return [group]
 
 
