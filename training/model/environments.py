@@ -10,9 +10,8 @@ KubeSpawner. Nothing here is specific to one hub.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from training.model.hub_profile import HubProfile, Profile, ProfileOption
 
@@ -54,11 +53,6 @@ class Way:
     choice: str | None = None  # the choice's display name
     default_choice: bool = False  # the choice is what the page selects first
     restricted_to: tuple[str, ...] = ()  # groups that may use the profile
-
-
-def _override(data: Mapping[str, Any] | None) -> Mapping[str, Any]:
-    override = (data or {}).get("kubespawner_override")
-    return override if isinstance(override, Mapping) else {}
 
 
 def _first_choice(option: ProfileOption) -> str | None:

@@ -24,7 +24,6 @@ class TrainingWarning(Enum):
     directive = "A directive of ours got a wrong argument or option."
     screenshot = "A screenshot is missing or has no alt text."
     video = "A module's walkthrough is filmed for the demo hub, but its video files are missing."
-    content_lint = "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels."
     content_lint = (
         "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels, an empty "
         "heading, a heading repeated by its box, or a hub value that reads as a sentence where a name is expected."
