@@ -77,10 +77,9 @@ def assert_complete_module_page(site: BuiltSite, module_id: str, *, min_screensh
         assert image.get("alt", "").strip(), f"{where}: screenshot {image['src']} has no alt text"
         built = (site.html / page_path(module_id)).parent / image["src"]
         assert built.resolve().is_file(), f"{where}: {image['src']} is not in the built site"
-    boxes = [
-        a for a in article(site, module_id).select("div.admonition") if "When something goes wrong" in a.get_text()
-    ]
-    assert boxes, f"{where}: no 'When something goes wrong' box"
+    trouble = article(site, module_id).select_one("section#when-something-goes-wrong")
+    assert trouble is not None, f"{where}: no 'When something goes wrong' section"
+    assert trouble.select("div.admonition"), f"{where}: no box of problems under 'When something goes wrong'"
     for label in ("Hint", "Solution"):
         assert collapsed_blocks(site, module_id, label), f"{where}: no collapsed {label} (a <details> that is not open)"
 

@@ -50,6 +50,7 @@ KNOWN_REASONS: dict[str, str] = {
     "github.com": "github.com is not part of the hub: the replica cannot sign in there",
     "browser-devtools": "the browser's developer tools are not part of the page",
     "binderhub": "the image build needs a BinderHub service, which cannot run here",
+    "resource-usage": "the replica's JupyterLab has no jupyter-resource-usage indicator to photograph",
 }
 
 MARKER = re.compile(r"<!--\s*not-replayed:\s*(?P<reason>[^\s>]+)\s*-->")

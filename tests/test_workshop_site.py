@@ -139,7 +139,7 @@ def test_instructor_guide(site: BuiltSite) -> None:
     assert email.startswith("Subject: First day, Tuesday 3 February 2026: what to bring")
     assert "1. Open https://hub.example.org in your web browser." in email
     assert "Sign in with GitHub" in email
-    assert rows(page)[2] == [f"09:55{DASH}10:20", "Logging in", "25 min", "15 / 10 min"]
+    assert rows(page)[2] == [f"09:55{DASH}10:20", "Logging in", "25 min", "15 / 10 min", ""]
 
 
 def test_handout(site: BuiltSite) -> None:
@@ -157,7 +157,11 @@ def test_handout(site: BuiltSite) -> None:
     ]
     assert rows(page) == AGENDA
     help_links = {a["href"] for a in page.select("section#help a:not(.headerlink)")}
-    assert help_links == {"https://example-lab.slack.com/archives/hub-help", "mailto:hub-help%40example.org"}
+    assert help_links == {
+        "https://example-lab.slack.com/archives/hub-help",
+        "mailto:hub-help%40example.org",
+        "https://training.hub.example.org",  # the site's address, from the hub file's site_url
+    }
     assert "ask an instructor (Ada Lovelace and Grace Hopper)" in text
     # Print CSS on this page only.
     styles = [link["href"] for link in page.select("link[rel=stylesheet]")]
@@ -180,6 +184,25 @@ def test_handout_pdf_is_one_a4_or_letter_page(site: BuiltSite) -> None:
     assert "Printed the handout of 'first-day'" in site.output
     link = site.page("workshops/first-day/handout.html").select_one("a.training-handout-pdf-link")
     assert link["href"] == "handout.pdf"
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="needs Chromium (CI installs the Debian package)")
+def test_handout_pdf_has_a_qr_code_of_the_materials_link_and_no_text_under_9_pt(site: BuiltSite) -> None:
+    import pdfplumber
+    import zxingcpp
+
+    workshop = load_workshop(SITE / "workshops" / "first-day.yaml").workshop
+    with pdfplumber.open(site.html / "workshops" / "first-day" / "handout.pdf") as pdf:
+        (page,) = pdf.pages
+        sizes = sorted({round(char["size"], 2) for char in page.chars})
+        text = page.extract_text()
+        image = page.to_image(resolution=200).original
+    assert sizes and sizes[0] >= 9, sizes
+    assert [code.text for code in zxingcpp.read_barcodes(image)] == [materials_link(workshop, DEMO)]
+    # The choices are named, and the site's address and the support channel are printed.
+    assert "Rocker Geospatial (R and RStudio)" in text
+    assert "https://training.hub.example.org" in " ".join(text.split())
+    assert "#hub-help on the Example Lab Slack" in text
 
 
 BAD = """\
@@ -261,6 +284,7 @@ def test_workshop_only_build_has_exactly_its_modules_and_prerequisites(tmp_path:
         "index.html",
         "guide.html",
         "handout.html",
+        "survey.html",
     }
     # The path and the landing page still work, for the smaller site.
     path_items = [li["data-module"] for li in built.page("path.html").select("li.training-path-item")]
@@ -288,10 +312,10 @@ def test_cli_builds_the_example_workshop_only(tmp_path: Path) -> None:
 
 
 def test_the_example_workshop_is_part_of_the_default_site(demo_site: BuiltSite) -> None:
-    """``nox -s docs`` builds the example workshop into the demo site: agenda, guide, handout."""
+    """``nox -s docs`` builds the example workshop into the demo site: agenda, guide, handout, survey."""
     example = load_workshop(ROOT / "training" / "site" / "pages" / "workshops" / "first-steps.yaml").workshop
     folder = "workshops/first-steps"
-    for page in ("index.html", "guide.html", "handout.html"):
+    for page in ("index.html", "guide.html", "handout.html", "survey.html"):
         assert (demo_site.html / folder / page).is_file(), page
     agenda = demo_site.page(f"{folder}/index.html")
     linked = {

@@ -6,11 +6,11 @@ so that a typo in a client's file is reported instead of silently producing a wr
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -65,6 +65,9 @@ FEATURES: dict[str, str] = {
     "support-url": "the support channel has a link (`support.url`)",
     "support-email": "the support channel has an e-mail address (`support.email`)",
     "report": "the hub file turns the onboarding report on (`report.enabled`): exercises write completion stamps",
+    "cost": "the hub file gives what an hour of some server costs (`cost` on a profile or a choice)",
+    "usage-dashboard": "the hub has a usage dashboard (`usage_dashboard`)",
+    "site-url": "the hub file gives the training site's address (`site_url`)",
     "login-<provider>": "people log in with that provider, e.g. `login-github`, `login-shared-password`",
     "cloud-<cloud>": "the hub runs on that cloud, e.g. `cloud-aws`, `cloud-gcp`",
 }
@@ -136,16 +139,32 @@ class UnlistedChoice(LenientModel):
     validation_message: str | None = None
 
 
-class Cost(StrictModel):
-    """What one running server costs, for the onboarding report (never shown to learners)."""
-
-    per_hour: int | float = Field(ge=0, description="Cost of one server per hour, e.g. 0.12.")
-    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. USD or EUR.")
-    as_of: date = Field(strict=False, description="When the price was last checked (YYYY-MM-DD).")
-
-
 class DynamicImageBuilding(LenientModel):
     enabled: bool = Field(False, description='The form offers "Build your own image" (jupyterhub-fancy-profiles).')
+
+
+class Cost(StrictModel):
+    """What one hour of a server costs, as the hub's operators last worked it out: shown on the
+    learners' pages and summed up in the onboarding report."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=False)
+
+    per_hour: float = Field(ge=0, description="Cost of one hour of a running server, e.g. 0.12.")
+    currency: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code of the currency, e.g. USD or EUR.")
+    as_of: dt.date = Field(description="The day the figure was true, YYYY-MM-DD (cloud prices change).")
+
+    @property
+    def amount(self) -> str:
+        """``0.12``: two decimals, three for amounts under a cent's tenth."""
+        return f"{self.per_hour:.2f}" if self.per_hour >= 0.01 or self.per_hour == 0 else f"{self.per_hour:.3f}"
+
+    @property
+    def as_of_text(self) -> str:
+        return f"as of {self.as_of.day} {self.as_of:%B %Y}"
+
+    def text(self) -> str:
+        """``0.12 USD per hour (as of 1 November 2026)``."""
+        return f"{self.amount} {self.currency} per hour ({self.as_of_text})"
 
 
 class Choice(LenientModel):
@@ -322,6 +341,32 @@ class Support(StrictModel):
         return self
 
 
+class Feedback(StrictModel):
+    """Where learners tell the people who run the training what was unclear."""
+
+    name: str = Field("the training's feedback form", min_length=1, description="What to call it in a sentence.")
+    url: str | None = Field(None, description="A form or an issue tracker (https).")
+    email: str | None = Field(None, pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_web_url(value, allow_local_http=False)
+
+    @field_validator("name")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if "\n" in value or "{{" in value:
+            raise ValueError("must be one line of text without '{{'")
+        return value
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Feedback:
+        if not self.url and not self.email:
+            raise ValueError("feedback needs a url, an email or both")
+        return self
+
+
 class GithubPush(StrictModel):
     app_url: str = Field(description="The GitHub app users install on their repositories.")
 
@@ -377,11 +422,23 @@ class HubProfile(StrictModel):
         "landing page and above the site's menu.",
     )
     report: Report = Field(default_factory=Report)
+    site_url: str | None = Field(None, description="Address where this training site is published (https).")
+    feedback: Feedback | None = Field(
+        None, description="Where learners say what was unclear in the training; default: the support channel."
+    )
+    usage_dashboard: str | None = Field(
+        None, description="A dashboard (e.g. Grafana) where users see the hub's usage and what it costs (https)."
+    )
 
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
         return _check_web_url(value)
+
+    @field_validator("site_url", "usage_dashboard")
+    @classmethod
+    def _optional_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_web_url(value)
 
     @field_validator("name", "community")
     @classmethod
@@ -461,6 +518,15 @@ class HubProfile(StrictModel):
             found.add("support-url")
         if self.support.email:
             found.add("support-email")
+        if any(
+            p.cost or any(c.cost for o in p.profile_options.values() for c in o.choices.values())
+            for p in self.profile_list
+        ):
+            found.add("cost")
+        if self.usage_dashboard:
+            found.add("usage-dashboard")
+        if self.site_url:
+            found.add("site-url")
         found.add(f"login-{self.login.provider}")
         found.add(f"cloud-{self.storage.cloud}")
         return found
@@ -487,6 +553,8 @@ class HubProfile(StrictModel):
         data["storage"]["shared_readonly"] = self.storage.shared_readonly
         data["login"]["provider_name"] = PROVIDER_NAMES[self.login.provider]
         data["server"]["max_age"] = duration_words(self.server.max_age_days) if self.server.max_age_days else None
+        data["language_names"] = " or ".join(LANGUAGE_NAMES[language] for language in self.languages)
+        data["install_commands"] = " or ".join(INSTALL_COMMANDS[language] for language in self.languages)
         from training.model.nbgitpuller import clone_dir
 
         data["materials"]["clone_dir"] = clone_dir(self.materials.repo)
@@ -529,6 +597,8 @@ CLOUD_STORAGE: dict[str, dict[str, str]] = {
 #: hub profile's reference page.
 DERIVED_VALUES: dict[str, str] = {
     "host": "The hub's host name, from `url`.",
+    "language_names": "The hub's languages as a sentence says them: `Python or R`, `R`...",
+    "install_commands": "How to install a package in each of the hub's languages, as plain words.",
     "login.provider_name": "The login provider as people know it, e.g. GitHub.",
     "server.max_age": "`server.max_age_days` in words: `7 days`, `1 day`, or in hours under a day (`12 hours`).",
     "materials.clone_dir": "The folder in the home folder that nbgitpuller clones the materials into.",
@@ -569,6 +639,10 @@ def duration_words(days: float) -> str:
         return f"{shown} hour" + ("" if shown == "1" else "s")
     shown = f"{days:.1f}".removesuffix(".0")
     return f"{shown} day" + ("" if shown == "1" else "s")
+
+
+LANGUAGE_NAMES = {"python": "Python", "r": "R"}
+INSTALL_COMMANDS = {"python": "%pip install in Python", "r": "install.packages() in R"}
 
 
 PROVIDER_NAMES = {

@@ -17,8 +17,33 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from training.model.hub_profile import FEATURES, SAFE_LOADER, feature_names
+from training.model.hub_values import line_contexts
 
 MODULE_ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class FurtherSection(BaseModel):
+    """A ``##`` section that is "going further": a shorter session skips it, the module still makes sense."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    section: str = Field(min_length=1, description="The section's heading, exactly as written after '## '.")
+    teaching: int = Field(0, ge=0, description="Minutes of the module's teaching time the section takes.")
+    exercises: int = Field(0, ge=0, description="Minutes of the module's exercise time the section takes.")
+
+    @property
+    def minutes(self) -> int:
+        return self.teaching + self.exercises
+
+
+class QuickStartPart(BaseModel):
+    """The module's core steps, shown on the quick start page as one step of its path."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    title: str = Field(min_length=1, description="The step's name on the quick start page, e.g. 'Log in'.")
+    sections: list[str] = Field(min_length=1, description="Headings of the '##' sections the step shows, in order.")
+    minutes: int = Field(ge=1, description="Minutes the step takes (at most the module's own time).")
 
 
 class ModuleInfo(BaseModel):
@@ -38,10 +63,27 @@ class ModuleInfo(BaseModel):
     objectives: list[str] = Field(min_length=1, description="What a learner can do afterwards.")
     keypoints: list[str] = Field(min_length=1, description="What to remember (shown at the end).")
     requires: list[str] = Field(default_factory=list, description="Hub features the module needs.")
+    further: list[FurtherSection] = Field(
+        default_factory=list, description="Sections a shorter session skips ('going further'), with their minutes."
+    )
+    quick_start: QuickStartPart | None = Field(None, description="The sections the quick start page shows.")
 
     @property
     def minutes(self) -> int:
         return self.teaching + self.exercises
+
+    @property
+    def core_teaching(self) -> int:
+        """Teaching minutes without the "going further" sections."""
+        return self.teaching - sum(f.teaching for f in self.further)
+
+    @property
+    def core_exercises(self) -> int:
+        return self.exercises - sum(f.exercises for f in self.further)
+
+    @property
+    def core_minutes(self) -> int:
+        return self.core_teaching + self.core_exercises
 
     @property
     def docname(self) -> str:
@@ -158,6 +200,64 @@ def read_module(path: Path, catalogue: Catalogue) -> None:
     catalogue.modules[info.id] = info
     catalogue.files[info.id] = path
     catalogue.lines[info.id] = {k.removeprefix("module."): v for k, v in lines.items()}
+    for message, key in check_sections(info, text):
+        catalogue.problems.append(Problem(path, catalogue.line_of(info.id, key), message))
+
+
+def section_headings(text: str) -> dict[str, int]:
+    """The ``##`` headings of a module outside code, each with its 1-based line."""
+    headings: dict[str, int] = {}
+    for number, (line, context) in enumerate(zip(text.split("\n"), line_contexts(text), strict=True), start=1):
+        if context == "prose" and line.startswith("## "):
+            headings.setdefault(line[3:].strip(), number)
+    return headings
+
+
+def check_sections(info: ModuleInfo, text: str) -> list[tuple[str, str]]:
+    """(message, front matter key) for each "going further" or quick start section that does not add up."""
+    headings = section_headings(text)
+    problems: list[tuple[str, str]] = []
+
+    def unknown(name: str, key: str) -> None:
+        close = difflib.get_close_matches(name, list(headings), n=1)
+        hint = f"did you mean {close[0]!r}?" if close else "expected the text of a '## ' heading of the module"
+        problems.append((f"{key.split('.')[0]}: no section {name!r} in the module; {hint}", key))
+
+    for index, further in enumerate(info.further):
+        if further.section not in headings:
+            unknown(further.section, f"further.{index}.section")
+        if further.minutes == 0:
+            problems.append(
+                (
+                    f"further: section {further.section!r} has no minutes; give its teaching or exercises",
+                    f"further.{index}",
+                )
+            )
+    if info.core_teaching < 0 or info.core_exercises < 0:
+        problems.append(
+            (
+                f"further: the sections take more than the module's {info.teaching} teaching and "
+                f"{info.exercises} exercise minutes; expected at most those",
+                "further",
+            )
+        )
+    if info.quick_start:
+        for index, name in enumerate(info.quick_start.sections):
+            if name not in headings:
+                unknown(name, f"quick_start.sections.{index}")
+            if name in {f.section for f in info.further}:
+                problems.append(
+                    (f"quick_start: section {name!r} is marked 'going further'; expected a core section", "quick_start")
+                )
+        if info.quick_start.minutes > info.core_minutes:
+            problems.append(
+                (
+                    f"quick_start.minutes is {info.quick_start.minutes}, more than the module's core "
+                    f"{info.core_minutes} minutes; expected at most that",
+                    "quick_start.minutes",
+                )
+            )
+    return problems
 
 
 def check_references(catalogue: Catalogue) -> None:

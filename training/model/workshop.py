@@ -32,7 +32,7 @@ from training.model.hub_profile import (
     read_yaml_mapping,
     validation_problems,
 )
-from training.model.module_info import MODULE_ID_PATTERN, ModuleInfo, Problem, _key_lines
+from training.model.module_info import MODULE_ID_PATTERN, FurtherSection, ModuleInfo, Problem, _key_lines
 from training.model.nbgitpuller import LINK_INTERFACES, LinkInterface, pull_all_url
 
 ItemKind = Literal["module", "break", "free"]
@@ -269,6 +269,45 @@ def agenda_entries(workshop: Workshop, modules: Mapping[str, ModuleInfo]) -> lis
     return entries
 
 
+@dataclass(frozen=True)
+class SlotPlan:
+    """How a module fills its slot: teaching and exercise minutes that add up to the slot, what to skip.
+
+    ``fits`` is False when even the module's core (without its "going further" sections) is longer
+    than the slot: the minutes are then shared in the module's own proportion, and the build warns.
+    """
+
+    teaching: int
+    exercises: int
+    skip: tuple[FurtherSection, ...] = ()
+    fits: bool = True
+
+    @property
+    def minutes(self) -> int:
+        return self.teaching + self.exercises
+
+
+def slot_plan(module: ModuleInfo, minutes: int) -> SlotPlan:
+    """Fit a module into ``minutes``: skip "going further" sections, last first, until the rest fits.
+
+    Spare minutes go to the exercises (more time to practise); the two always add up to the slot.
+    """
+    if minutes >= module.minutes:
+        return SlotPlan(module.teaching, module.exercises + minutes - module.minutes)
+    teaching, exercises = module.teaching, module.exercises
+    skipped: list[FurtherSection] = []
+    for further in reversed(module.further):
+        if teaching + exercises <= minutes:
+            break
+        skipped.insert(0, further)
+        teaching -= further.teaching
+        exercises -= further.exercises
+    if teaching + exercises <= minutes:
+        return SlotPlan(teaching, exercises + minutes - teaching - exercises, tuple(skipped))
+    share = round(minutes * teaching / (teaching + exercises)) if teaching + exercises else minutes
+    return SlotPlan(share, minutes - share, tuple(skipped), fits=False)
+
+
 def schedule(start: dt.datetime, entries: Sequence[E]) -> list[Slot[E]]:
     """Clock times: each entry starts when the one before it ends."""
     slots: list[Slot[E]] = []
@@ -368,6 +407,15 @@ def check_workshop(
             add(
                 key,
                 f"module {module_id!r} has no timing (0 teaching and 0 exercise minutes); add 'minutes' to the item",
+            )
+        elif item.minutes is not None and not slot_plan(module, item.minutes).fits:
+            skippable = ", ".join(repr(f.section) for f in module.further)
+            add(
+                f"items.{index}.minutes",
+                f"module {module_id!r} does not fit in {item.minutes} minutes: its core takes "
+                f"{module.core_minutes} ({module.core_teaching} teaching, {module.core_exercises} exercises)"
+                + (f" even without {skippable}" if skippable else "")
+                + f"; expected at least {module.core_minutes} minutes",
             )
         for needed, chain in _needs(module_id, catalogue).items():
             later = positions.get(needed)

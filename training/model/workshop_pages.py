@@ -13,6 +13,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from training.model.environments import choice_lines
 from training.model.hub_profile import HubProfile
 from training.model.hub_values import escape_markdown
 from training.model.module_info import format_minutes
@@ -26,11 +27,12 @@ from training.model.workshop import (
     long_date,
     materials_link,
     schedule,
+    slot_plan,
     total_minutes,
     workshop_profiles,
 )
 
-PAGES = ("index", "guide", "handout")
+PAGES = ("index", "guide", "handout", "survey")
 DASH = "\N{EN DASH}"  # between clock times, as typeset timetables write it
 
 
@@ -81,8 +83,8 @@ def _cell(text: str) -> str:
 
 def agenda_table(page: WorkshopPage, *, detail: bool = False) -> list[str]:
     """The timetable as a Markdown table; ``detail`` adds the teaching/exercise split for instructors."""
-    header = "| Time | Session | Length |" + (" Teaching / exercises |" if detail else "")
-    lines = ["```{container} training-agenda", header, "|---|---|---|" + ("---|" if detail else "")]
+    header = "| Time | Session | Length |" + (" Teaching / exercises | Skip |" if detail else "")
+    lines = ["```{container} training-agenda", header, "|---|---|---|" + ("---|---|" if detail else "")]
     for slot in page.slots:
         entry = slot.entry
         if entry.kind == "module":
@@ -93,8 +95,12 @@ def agenda_table(page: WorkshopPage, *, detail: bool = False) -> list[str]:
             what = md(entry.title)
         row = f"| {clock(slot.start)}{DASH}{clock(slot.end)} | {_cell(what)} | {format_minutes(entry.minutes)} |"
         if detail:
-            split = f"{entry.module.teaching} / {entry.module.exercises} min" if entry.module else ""
-            row += f" {split} |"
+            plan = slot_plan(entry.module, entry.minutes) if entry.module else None
+            split = f"{plan.teaching} / {plan.exercises} min" if plan else ""
+            skip = _cell(", ".join(md(f.section.replace("`", "")) for f in plan.skip)) if plan else ""
+            if plan and not plan.fits:
+                skip += (" · " if skip else "") + f"**too short: the core needs {entry.module.core_minutes} min**"
+            row += f" {split} | {skip} |"
         lines.append(row)
     return [*lines, "```"]
 
@@ -158,7 +164,8 @@ def login_steps(hub: HubProfile) -> list[str]:
         if provider in {"github", "google"}:
             steps += ["The first time, allow the hub to see your name: click **Authorize** (or **Allow**)."]
     if hub.profile_list:
-        steps += ["On the **Server Options** page, keep the choices the instructor names and click **Start**."]
+        choices = " ".join(line.removeprefix("- ") for line in choice_lines(hub))
+        steps += [f"On the **Server Options** page, select what you work with. {choices} Then click **Start**."]
     first = "lab" if "lab" in hub.interfaces else hub.interfaces[0]
     steps += [f"Wait until {UI_NAMES[first]} opens: the first start can take a few minutes."]
     return [f"{number}. {step}" for number, step in enumerate(steps, start=1)]
@@ -262,12 +269,14 @@ def agenda_page(page: WorkshopPage) -> str:
         "an e-mail to participants, and the instructor notes of every module.",
         "- {doc}`Participant handout <handout>`: one page to print or send"
         + (" (also as a PDF)." if page.pdf else "."),
+        "- {doc}`End-of-workshop survey <survey>`: five questions for the last five minutes.",
         "",
         "```{toctree}",
         ":hidden:",
         "",
         "guide",
         "handout",
+        "survey",
         "```",
         "",
     ]
@@ -427,11 +436,30 @@ def guide_page(page: WorkshopPage) -> str:
             "",
             f"{page.module_link(entry)} · {format_minutes(entry.minutes)}",
             "",
+            *_slot_lines(entry),
             f"```{{workshop-notes}} {entry.module.id}",
             "```",
             "",
         ]
     return "\n".join(lines)
+
+
+def _slot_lines(entry: AgendaEntry) -> list[str]:
+    """What the slot leaves out of the module, and how its minutes split."""
+    assert entry.module is not None
+    plan = slot_plan(entry.module, entry.minutes)
+    split = f"{plan.teaching} minutes of teaching and {plan.exercises} of exercises"
+    if plan.skip:
+        names = ", ".join(f"*{md(f.section.replace('`', ''))}*" for f in plan.skip)
+        text = (
+            f"In this slot: {split}. Skip {names} (marked *Going further* on the module's page, "
+            f"{format_minutes(sum(f.minutes for f in plan.skip))}): learners can read them later."
+        )
+    else:
+        text = f"In this slot: {split}" + (", the whole module." if plan.fits else ".")
+    if not plan.fits:
+        text += f" The slot is too short: the module's core takes {format_minutes(entry.module.core_minutes)}."
+    return [text, ""]
 
 
 def handout_page(page: WorkshopPage) -> str:
@@ -450,7 +478,13 @@ def handout_page(page: WorkshopPage) -> str:
         "",
         "## Get the materials",
         "",
-        "Once you are logged in, open this link. It copies the workshop's materials into your home folder: "
+        f"```{{qr-code}} {page.link}",
+        ":label: QR code of the link that gets the workshop materials",
+        ":caption: Scan it once you are logged in",
+        "```",
+        "",
+        "Once you are logged in, open this link, or scan the code with your phone's camera. It copies the "
+        f"workshop's materials into the folder `{clone_dir(hub.materials.repo)}` of your home folder: "
         f"[Get all the workshop materials]({page.link})",
         "",
         "## Agenda",
@@ -465,6 +499,11 @@ def handout_page(page: WorkshopPage) -> str:
         + (f" ({_people(workshop.instructors)})" if workshop.instructors else "")
         + " or your neighbour.",
         f"- Afterwards: {' or '.join(help_lines(hub))}.",
+        *(
+            [f"- This training, to read again at your own pace: [{md(hub.site_url)}]({hub.site_url})"]
+            if hub.site_url
+            else []
+        ),
         "- When you are done, stop your server: **File > Hub Control Panel > Stop My Server**. A running server "
         "costs money even when you do not use it.",
         "",
@@ -472,6 +511,48 @@ def handout_page(page: WorkshopPage) -> str:
     return "\n".join(lines)
 
 
+def feedback_where(hub: HubProfile) -> str:
+    """Where answers and later comments go: the training's feedback address, else the support channel."""
+    if hub.feedback is None:
+        return " or ".join(help_lines(hub))
+    where = [f"[{md(hub.feedback.name)}]({hub.feedback.url})" if hub.feedback.url else md(hub.feedback.name)]
+    if hub.feedback.email:
+        where.append(f"[{md(hub.feedback.email)}](mailto:{hub.feedback.email})")
+    return " or ".join(where)
+
+
+def survey_page(page: WorkshopPage) -> str:
+    """A short end-of-workshop survey: print it or read it out, collect the answers, improve the training."""
+    workshop, hub = page.workshop, page.hub
+    modules = [e.module.title for e in page.entries if e.module is not None]
+    scale = "1 (not at all) · 2 · 3 · 4 · 5 (yes, alone)"
+    lines = [
+        f"# Survey: {md(workshop.title)}",
+        "",
+        *header_lines(page),
+        "Five minutes at the end of the workshop. Print this page or show it on the screen; answers are "
+        "anonymous. Instructors: collect the answers and send what you learn to the people who run the "
+        f"training, {feedback_where(hub)}.",
+        "",
+        "## Your answers",
+        "",
+        f"1. Could you now log in to {md(hub.name)}, start a server and stop it, without help? {scale}",
+        f"2. Could you get the training materials and find your files again next time? {scale}",
+        "3. Which part was the most useful to you?",
+        "",
+        "   " + " · ".join(f"{m}" for m in modules),
+        "",
+        "4. What was unclear, too fast or missing? Name the part if you can.",
+        "5. What will you do on the hub next week?",
+        "",
+        "## Afterwards",
+        "",
+        f"Something else comes to mind later? Tell the people who run this training: {feedback_where(hub)}.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
 def page_text(role: str, page: WorkshopPage) -> str:
     """The MyST source of one of a workshop's pages (``index`` is the agenda)."""
-    return {"index": agenda_page, "guide": guide_page, "handout": handout_page}[role](page)
+    return {"index": agenda_page, "guide": guide_page, "handout": handout_page, "survey": survey_page}[role](page)

@@ -30,6 +30,7 @@ from sphinx.environment import BuildEnvironment
 from training.model.module_info import ModuleInfo, format_minutes, total_minutes
 from training.sphinx_ext.config import hub_of
 from training.sphinx_ext.modules import GeneratedMarkdownDirective, element, path_modules
+from training.sphinx_ext.quick_start import page_quick_start_ids, quick_start_minutes
 from training.sphinx_ext.warnings import TrainingWarning, warn
 from training.sphinx_ext.workshops import docname_of, workshop_pages
 
@@ -51,13 +52,14 @@ class PathCard:
 
 
 def _quick_start_minutes(env: BuildEnvironment) -> int | None:
-    """How long the quick start takes, summed from the module parts it is made of.
-
-    The quick start page and the minutes of its steps belong to the quick start's own component;
-    until a site has it, the card shows no time rather than a made-up one.
-    """
-    del env
-    return None
+    """How long the quick start takes, summed from the module parts it is made of (None when the
+    site has no quick start page: the card then shows no time rather than a made-up one)."""
+    page = Path(env.srcdir) / f"{QUICK_START}.md"
+    if QUICK_START not in env.found_docs or not page.is_file():
+        return None
+    env.note_dependency(str(page))
+    ids = page_quick_start_ids(page)
+    return quick_start_minutes(env, ids) if ids else None
 
 
 def path_cards(

@@ -379,6 +379,34 @@ def resource_hints(profile: Profile) -> list[str]:
     return hints
 
 
+def cost_hints(profile: Profile) -> list[str]:
+    """What an hour of the profile costs, from the hub file: its own figure, or its choices' range."""
+    hints = [f"Cost: {profile.cost.text()}"] if profile.cost else []
+    for option in profile.profile_options.values():
+        costs = [choice.cost for choice in option.choices.values() if choice.cost is not None]
+        if not costs:
+            continue
+        low, high = min(costs, key=lambda c: c.per_hour), max(costs, key=lambda c: c.per_hour)
+        if low.per_hour == high.per_hour:
+            hints.append(f"Cost: {low.text()}")
+        else:
+            currency = f" {low.currency}" if low.currency != high.currency else ""
+            hints.append(
+                f"Cost: {low.amount}{currency} to {high.text()}, depending on your {option.display_name} choice"
+            )
+    return hints
+
+
+def cost_legend(hub: HubProfile) -> str:
+    """The figure's legend line on costs ("" when the hub file gives none)."""
+    parts = []
+    for profile in hub.profile_list:
+        hints = cost_hints(profile)
+        if hints:
+            parts.append(f"{profile.display_name}: " + "; ".join(h.removeprefix("Cost: ") for h in hints))
+    return ("What a running server costs. " + ". ".join(parts) + ".") if parts else ""
+
+
 @dataclass(frozen=True)
 class ProfileSummary:
     """One row of the "which profile" table: only what the hub's configuration says."""
@@ -403,7 +431,7 @@ def summarize_profiles(profiles: Sequence[Profile]) -> list[ProfileSummary]:
             default=profile is default,
             description=profile.description,
             options=tuple(option.display_name for option in profile.profile_options.values()),
-            resources=tuple(resource_hints(profile)),
+            resources=(*resource_hints(profile), *cost_hints(profile)),
             restricted_to=tuple(profile.restricted_to),
             restricted_choices=tuple(
                 (f"{option.display_name}: {choice.display_name}", tuple(choice.allowed_groups))
@@ -526,6 +554,8 @@ class HubOptionsFigure(HubOptionsDirective):
         figure = nodes.figure(classes=["hub-options"], support_smartquotes=False)
         figure += nodes.raw("", render_options_page(hub, only), format="html")
         figure += nodes.caption("", self.options.get("caption") or default_caption(hub))
+        if cost_legend(hub):
+            figure += nodes.legend("", nodes.paragraph("", cost_legend(hub), classes=["hub-options-cost"]))
         self.set_source_info(figure)
         self.add_name(figure)
         return [figure]

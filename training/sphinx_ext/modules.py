@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -22,8 +23,8 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util.docutils import SphinxDirective
 
-from training.model.hub_profile import feature_names
-from training.model.hub_values import substitute
+from training.model.hub_profile import HubProfile, feature_names
+from training.model.hub_values import escape_markdown, substitute
 from training.model.module_info import (
     ModuleInfo,
     available,
@@ -183,10 +184,30 @@ class ModuleFooter(GeneratedMarkdownDirective):
             lines.append("**Next:** this is the last module of the path. {doc}`See all modules </catalogue>`.")
         else:
             lines.append("**Next:** this is the last module of the path.")
+        lines += ["", feedback_line(hub_of(self.env), module.title)]
         footer = nodes.container(classes=["training-module-footer"])
         self.parse_markdown("\n".join(lines), footer)
         footer += element("div", ["training-progress-slot"], {"module": module.id})
         return [footer]
+
+
+def feedback_line(hub: HubProfile, title: str) -> str:
+    """How to tell the people who run the training what was unclear (the support channel by default)."""
+    feedback = hub.feedback
+    name, url, email = (
+        (feedback.name, feedback.url, feedback.email)
+        if feedback
+        else (hub.support.name, hub.support.url, hub.support.email)
+    )
+    ways = [f"[{escape_markdown(name)}]({url})" if url else escape_markdown(name)]
+    if email:
+        subject = quote(f"Training: {title}")
+        ways.append(f"[{escape_markdown(email)}](mailto:{email}?subject={subject})")
+    return (
+        "**Was something unclear, wrong or missing?** Tell the people who run this training: "
+        + " or ".join(ways)
+        + ". Say which module and which step."
+    )
 
 
 class ModulePath(GeneratedMarkdownDirective):

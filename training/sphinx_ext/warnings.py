@@ -24,11 +24,15 @@ class TrainingWarning(Enum):
     directive = "A directive of ours got a wrong argument or option."
     screenshot = "A screenshot is missing or has no alt text."
     video = "A module's walkthrough is filmed for the demo hub, but its video files are missing."
-    content_lint = "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels."
+    content_lint = (
+        "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels, an empty "
+        "heading, a heading repeated by its box, or a hub value that reads as a sentence where a name is expected."
+    )
     benchmarks = "docs/benchmarks/results.json is not JSON or lacks a measurement the benchmark page shows."
     workshop = (
-        "A workshop file lists modules out of order, a module the hub lacks, one without timing, or a profile "
-        "or interface the hub does not have; or its handout does not print on one page."
+        "A workshop file lists modules out of order, a module the hub lacks, one without timing, a slot shorter "
+        "than a module's core, or a profile or interface the hub does not have; or its handout does not print on "
+        "one page."
     )
 
     @property
