@@ -180,7 +180,7 @@ def page(browser):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def demo_url(demo_site: BuiltSite) -> Iterator[str]:
     """The demo site served on 127.0.0.1."""
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     with serve_directory(demo_site.html) as url:
         yield url

@@ -270,7 +270,7 @@ def test_every_demo_page_axe_and_offline(browser, demo_site: BuiltSite, demo_url
 @pytest.mark.browser
 @pytest.mark.parametrize("site_name", ["ocean_site", "workshop_hub_site"])
 def test_every_page_of_other_hubs_axe_and_offline(browser, site_name: str, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     site: BuiltSite = request.getfixturevalue(site_name)
     with serve_directory(site.html) as url:
@@ -285,7 +285,7 @@ def test_every_page_of_other_hubs_axe_and_offline(browser, site_name: str, reque
 @pytest.mark.browser
 def test_hostile_hub_site_runs_no_injected_script(browser, hostile_hub_site: BuiltSite) -> None:  # type: ignore[no-untyped-def]
     """Every page of the hostile hub's site, offline: no alert() dialog, no broken <img src=x>, no error."""
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     combos = [("light", "instructor")]  # the instructor view shows the most
     with serve_directory(hostile_hub_site.html) as url:
@@ -298,7 +298,7 @@ def test_hostile_hub_site_runs_no_injected_script(browser, hostile_hub_site: Bui
 
 @pytest.mark.browser
 def test_axe_catches_a_broken_page(browser) -> None:  # type: ignore[no-untyped-def]
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     context = browser.new_context()
     block_other_hosts(context)  # its CDN script is refused, not fetched
@@ -333,7 +333,7 @@ def test_search_works_offline(page, demo_site: BuiltSite, demo_url: str) -> None
 
 @pytest.mark.browser
 def test_offline_gate_catches_a_cdn_script(browser) -> None:  # type: ignore[no-untyped-def]
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     with serve_directory(BROKEN) as url:
         found = _browse(browser, BuiltSite(BROKEN, 0, ""), url, [("light", "learner")], axe=False)

@@ -373,7 +373,7 @@ def test_defaults_follow_kubespawner() -> None:
 
 @pytest.fixture(scope="module")
 def demo_url(demo: Path) -> Iterator[str]:
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     with serve_directory(demo) as url:
         yield url

@@ -16,9 +16,9 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
+from training.gates.static_server import serve_directory
 from training.sphinx_ext.progress import storage_key
 
-from .browser import serve_directory
 from .conftest import SITES, run_sphinx
 
 STORAGE_KEY = storage_key("demo")  # the test sites are built for the demo hub

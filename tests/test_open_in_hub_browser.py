@@ -18,7 +18,7 @@ RING = "el => { const s = getComputedStyle(el); return [s.outlineStyle, s.outlin
 @pytest.fixture(scope="module")
 def url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The test site for the demo hub (JupyterLab and RStudio: buttons, inline links and the RStudio note)."""
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     out = tmp_path_factory.mktemp("open_in_hub_browser") / "html"
     result = run_sphinx(SITES / "open_in_hub", out, DEMO_HUB)

@@ -16,10 +16,10 @@ import nbformat
 import pytest
 
 import training.replay.walkthrough as w
+from training.gates.static_server import serve_directory
 from training.model.nbgitpuller import nbgitpuller_url
 from training.replay.replica import Replica
 
-from .browser import serve_directory
 from .conftest import report_gate
 
 pytestmark = [pytest.mark.hub, pytest.mark.browser]

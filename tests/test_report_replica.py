@@ -353,7 +353,7 @@ def test_servers_beyond_the_culler_are_money_at_risk(onboarded, tmp_path: Path) 
 def test_the_report_page_passes_axe_offline(onboarded, browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from axe_playwright_python.sync_playwright import Axe
 
-    from .browser import serve_directory
+    from training.gates.static_server import serve_directory
 
     replica, _ = onboarded
     out = tmp_path / "report"

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from training.gates.static_server import serve_directory
 from training.model.hub_profile import load_hub_profile
 from training.model.nbgitpuller import nbgitpuller_url
 
-from .browser import serve_directory
 from .test_workshop_site import build, copy_site
 
 pytestmark = pytest.mark.browser

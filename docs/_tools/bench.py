@@ -290,39 +290,27 @@ def edit_loop(workdir: Path, sizes: list[int], edits: int) -> dict[str, Any]:
 
 def page_resources(site: Path, page: str) -> list[dict[str, Any]]:
     """Every resource a browser with a cold cache loads to show ``page``: raw and gzip bytes."""
-    import functools
-    import http.server
-    import threading
-
     from playwright.sync_api import sync_playwright
-    from site_picture import CHROMIUM_ARGS, _Quiet
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    from training.gates.static_server import serve_directory
+    from training.replay.chromium import launch_options
+
     found: list[dict[str, Any]] = []
-    try:
-        with sync_playwright() as playwright:
-            options: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
-            if shutil.which("chromium"):
-                options["executable_path"] = shutil.which("chromium")
-            browser = playwright.chromium.launch(**options)
-            tab = browser.new_context().new_page()
-            responses: list[Any] = []
-            tab.on("response", lambda response: responses.append(response))
-            tab.goto(base + page)
-            tab.wait_for_load_state("networkidle")
-            for response in responses:
-                try:
-                    body = response.body()
-                except Exception:
-                    body = b""
-                name = response.url.removeprefix(base).split("?")[0]
-                found.append({"url": name, "bytes": len(body), "gzip_bytes": len(gzip.compress(body, 9))})
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**launch_options())
+        tab = browser.new_context().new_page()
+        responses: list[Any] = []
+        tab.on("response", lambda response: responses.append(response))
+        tab.goto(base + page)
+        tab.wait_for_load_state("networkidle")
+        for response in responses:
+            try:
+                body = response.body()
+            except Exception:
+                body = b""
+            name = response.url.removeprefix(base).split("?")[0]
+            found.append({"url": name, "bytes": len(body), "gzip_bytes": len(gzip.compress(body, 9))})
+        browser.close()
     return found
 
 

@@ -7,15 +7,11 @@ host is refused, so a page that needs one shows up as a console error, not as a 
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from training.gates.site_checks import html_pages
+from training.gates.static_server import serve_directory
 from training.replay.chromium import launch_options
 
 #: axe-core fetches a style sheet's relative ``@import`` from the page's folder instead of the
@@ -31,26 +27,6 @@ class AxeUnavailable(Exception):
 class AxeReport:
     pages: int
     problems: list[str]
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve_directory(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port; yields its base URL (ends with '/')."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def check_axe(site: Path) -> AxeReport:

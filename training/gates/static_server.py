@@ -1,8 +1,4 @@
-"""Playwright with Debian's Chromium (no browser download), and a static server for built sites.
-
-Fixtures live in conftest.py; this module holds the plain functions so that helpers outside pytest
-(screenshot generation) can use them too.
-"""
+"""A built site served on 127.0.0.1, as a browser reads it (the gates, the tests, the site picture)."""
 
 from __future__ import annotations
 
@@ -21,7 +17,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @contextmanager
 def serve_directory(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 on a free port; yield its base URL (ends with '/')."""
+    """Serve ``directory`` on 127.0.0.1 on a free port; yields its base URL (ends with '/')."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,1 +1,0 @@
-"""Quality gates on a built site: links, self-contained, leaks, escaped values."""

@@ -1,2 +1,0 @@
-"""The pure model: hub profiles, values files, module metadata, workshops, nbgitpuller links and
-materials. Nothing here imports Sphinx."""
