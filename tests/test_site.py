@@ -8,7 +8,7 @@ import pytest
 
 from training.sphinx_ext.self_contained import external_assets
 
-from .conftest import ROOT, BuiltSite, run_cli
+from .conftest import ROOT, BuiltSite, run_cli, run_sphinx
 
 DEMO_VALUES = [
     "hub.example.org",
@@ -151,3 +151,15 @@ def test_maintainer_guide_lists_every_derived_value(project_docs: BuiltSite) -> 
     for key, description in DERIVED_VALUES.items():
         assert f"{{{{ hub.{key} }}}}" in text, key
         assert description.split("`")[0].strip() in text, key
+
+
+def test_a_configuration_value_of_the_wrong_type_is_one_line(tmp_path: Path) -> None:
+    """Every value of the extension is declared once and checked: a wrong type names the value."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "training"]\ntraining_workshops_dir = 3\n')
+    (src / "index.md").write_text("# Home\n")
+    result = run_sphinx(src, tmp_path / "html")
+    assert result.returncode == 1
+    assert "conf.py: training_workshops_dir: 3 is a int; expected a str" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout

@@ -1,4 +1,5 @@
-"""The extension's configuration, declared once and validated on ``config-inited``.
+"""The extension's configuration: every value declared once (:data:`CONFIG_VALUES`), the ones a
+maintainer sets checked on ``config-inited``, the hub profile validated there too.
 
 Components read :func:`hub_of` (the validated hub profile), never raw ``app.config``.
 """
@@ -24,10 +25,17 @@ HUB_ENV_VAR = "HUB_TRAINING_HUB"
 
 @dataclass(frozen=True)
 class ConfigValue:
+    """One configuration value of the extension: every one is declared here, once."""
+
     name: str
     default: Any
     rebuild: str
     help: str
+
+    @property
+    def set_by_extension(self) -> bool:
+        """Derived data the extension writes on ``config-inited`` (validated by its own component)."""
+        return self.help.startswith("Set by the extension")
 
 
 CONFIG_VALUES = [
@@ -45,7 +53,38 @@ CONFIG_VALUES = [
         "env",
         "Folder of generated screenshots for this hub; empty means the committed demo ones (demo hub only).",
     ),
+    ConfigValue("training_site_file", "", "env", "Path of the site file (site.yaml); empty means none."),
+    ConfigValue("training_site_data", {}, "env", "Set by the extension: the validated site file."),
+    ConfigValue("training_modules_data", [], "env", "Set by the extension: the site's modules, in path order."),
+    ConfigValue("training_workshops_dir", "workshops", "env", "Folder (under the source dir) of workshop files."),
+    ConfigValue(
+        "training_workshop_file",
+        "",
+        "env",
+        "Build only this workshop: its pages, its modules and their prerequisites (``--workshop FILE``).",
+    ),
+    ConfigValue("training_workshop_pdf", True, "env", "Print each handout to PDF when Chromium is installed."),
+    ConfigValue("training_workshops_data", [], "env", "Set by the extension: the validated workshops."),
+    ConfigValue(
+        "training_workshop_omitted", [], "env", "Set by the extension: modules a workshop-only build leaves out."
+    ),
 ]
+
+
+def config_problems(config: Config) -> list[str]:
+    """Each value a maintainer set (``conf.py`` or ``-D``) of the wrong type, one line each."""
+    problems = []
+    for value in CONFIG_VALUES:
+        if value.set_by_extension:
+            continue
+        given = getattr(config, value.name)
+        expected = type(value.default)
+        if not isinstance(given, expected):
+            problems.append(
+                f"conf.py: {value.name}: {given!r} is a {type(given).__name__}; expected a {expected.__name__} "
+                f"({value.help})"
+            )
+    return problems
 
 
 def hub_file_from(config: Config) -> str:
@@ -53,6 +92,11 @@ def hub_file_from(config: Config) -> str:
 
 
 def _load_config(app: Sphinx, config: Config) -> None:
+    problems = config_problems(config)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if problems:
+        raise SystemExit(1)
     try:
         hub = load_hub_profile(hub_file_from(config) or None)
     except HubFileError as exc:

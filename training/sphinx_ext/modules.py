@@ -326,7 +326,6 @@ def _drop_language_tabs(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup_modules(app: Sphinx) -> None:
-    app.add_config_value("training_modules_data", [], "env")
     app.add_node(html_element, html=(_visit_html_element, _depart_html_element))
     app.add_directive("module-overview", ModuleOverview)
     app.add_directive("module-footer", ModuleFooter)

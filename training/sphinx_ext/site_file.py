@@ -69,8 +69,6 @@ def _extra_pages(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 def setup_site_file(app: Sphinx) -> None:
-    app.add_config_value("training_site_file", "", "env")
-    app.add_config_value("training_site_data", {}, "env")
     # After the hub (priority 100), before the modules are read (200).
     app.connect("config-inited", _load_site_file, priority=150)
     app.connect("source-read", _extra_pages, priority=200)

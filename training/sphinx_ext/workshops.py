@@ -53,7 +53,7 @@ from training.model.workshop import (
 from training.model.workshop_pages import PAGES, WorkshopPage, page_text
 from training.site.staging import origin_of
 from training.sphinx_ext.assets import add_asset
-from training.sphinx_ext.config import ConfigValue, hub_of, per_build
+from training.sphinx_ext.config import hub_of, per_build
 from training.sphinx_ext.handout_pdf import HandoutPrint, HandoutPrinter, report
 from training.sphinx_ext.instructor import _registry as instructor_notes
 from training.sphinx_ext.instructor import collected_copy, reading_order
@@ -62,21 +62,6 @@ from training.sphinx_ext.reference import GeneratedMarkdown, model_reference
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 logger = logging.getLogger("training")
-
-CONFIG_VALUES = [
-    ConfigValue("training_workshops_dir", "workshops", "env", "Folder (under the source dir) of workshop files."),
-    ConfigValue(
-        "training_workshop_file",
-        "",
-        "env",
-        "Build only this workshop: its pages, its modules and their prerequisites (``--workshop FILE``).",
-    ),
-    ConfigValue("training_workshop_pdf", True, "env", "Print each handout to PDF when Chromium is installed."),
-    ConfigValue("training_workshops_data", [], "env", "Set by the extension: the validated workshops."),
-    ConfigValue(
-        "training_workshop_omitted", [], "env", "Set by the extension: modules a workshop-only build leaves out."
-    ),
-]
 
 #: Marks a folder of generated stubs (so a stale one is excluded, and a hand-made folder never is).
 MARKER = ".generated-by-hub-training"
@@ -600,8 +585,6 @@ def _print_handouts(app: Sphinx, exception: Exception | None) -> None:
 
 
 def setup_workshops(app: Sphinx) -> None:
-    for value in CONFIG_VALUES:
-        app.add_config_value(value.name, value.default, value.rebuild)
     app.add_node(workshop_notes)
     app.add_node(workshop_links)
     app.add_node(
