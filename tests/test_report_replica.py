@@ -118,6 +118,7 @@ class HubUser:
     def _execute(self, kernel_id: str, cell: Any) -> str:
         """One execute_request over the kernel's websocket (Jupyter's JSON protocol, via tornado)."""
         import asyncio
+        import concurrent.futures
 
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
@@ -164,7 +165,10 @@ class HubUser:
             connection.close()
             return count, status, text
 
-        count, status, text = asyncio.run(run())
+        # In a thread of its own: after the browser tests, Playwright keeps an event loop running
+        # in this worker's main thread, where asyncio.run() refuses to start another.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+            count, status, text = pool.submit(asyncio.run, run()).result()
         assert status == "ok", text
         cell.execution_count = count
         return text

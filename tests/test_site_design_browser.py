@@ -204,3 +204,20 @@ def test_a_module_prints_compactly(page, demo_url: str) -> None:  # type: ignore
             [i.getBoundingClientRect().width, document.querySelector('article').getBoundingClientRect().width])"""
     )
     assert widths and all(image <= text + 0.5 for image, text in widths), "screenshots fit the text width"
+
+
+def test_no_page_is_wider_than_a_phone(browser, demo_site: BuiltSite, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    """On a 390-px phone every page lays out at 390 px: one wide element (a video, a table, a
+    screenshot) would make the phone zoom the whole page out, and the menu then misses its taps."""
+    page = _new_page(browser, PHONE)
+    wider = {}
+    for path in demo_site.pages():
+        name = path.relative_to(demo_site.html).as_posix()
+        if name.startswith("_static/"):
+            continue  # the themes' template fragments, not pages
+        page.goto(demo_url + name)
+        width = page.evaluate("window.innerWidth")
+        if width != PHONE["width"]:
+            wider[name] = width
+    page.context.close()
+    assert wider == {}

@@ -4,6 +4,8 @@
    - A page for another audience (instructors, maintainers) still matches, below every learner page.
    - A page whose title holds the words searched for comes first: "stop server" finds
      "Stopping your server" before pages that only mention stopping a server.
+     A section's own title counts half: "log in" finds the page "Logging in" before the quick
+     start's step "Log in", which only points at that page.
    - Ties go to the page that comes earlier in the path: the basics before the advanced. */
 (() => {
   const LEARNER_PAGES = LEARNER_PAGES_IN_ORDER;
@@ -20,11 +22,12 @@
   const searched = stems(new URLSearchParams(window.location.search).get("q") || "");
 
   Scorer.score = (result) => {
-    const [docname, title, , , score] = result;
+    const [docname, title, anchor, , score] = result;
     const place = LEARNER_PAGES.indexOf(docname);
     if (place === -1) return score - OTHER_AUDIENCE_PENALTY;
     const inTitle = new Set(stems(title));
     const share = searched.length ? searched.filter((stem) => inTitle.has(stem)).length / searched.length : 0;
-    return score + TITLE_BONUS * share + (LEARNER_PAGES.length - place) / LEARNER_PAGES.length;
+    const bonus = anchor ? TITLE_BONUS / 2 : TITLE_BONUS;
+    return score + bonus * share + (LEARNER_PAGES.length - place) / LEARNER_PAGES.length;
   };
 })();
