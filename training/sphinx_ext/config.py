@@ -111,8 +111,8 @@ def _load_config(app: Sphinx, config: Config) -> None:
         options = dict(config.html_theme_options or {})
         options.setdefault(
             "announcement",
-            "This site describes a fictional example hub. To make it describe your own hub, "
-            "build it with your hub file: hub-training build my-hub.yaml",
+            "This site describes a fictional example hub. For a site about your own hub: "
+            "pip install hub-training, then hub-training new my-training",
         )
         config.html_theme_options = options
 
