@@ -1,4 +1,4 @@
-"""The benchmark page: tables, chart and missed targets rendered from results.json (issue 9).
+"""The benchmark page: tables, chart and missed targets rendered from results.json.
 
 No timings are asserted here: the numbers are made up; what is tested is how they are shown.
 """

@@ -1,4 +1,4 @@
-"""Quizzes, progress places and instructor notes in the built HTML (issue 3, items 5-7); no browser.
+"""Quizzes, progress places and instructor notes in the built HTML; no browser.
 
 The site is ``tests/sites/learner_tools``: two modules with quizzes and notes, a Start-here path and
 the "Instructor notes" page.

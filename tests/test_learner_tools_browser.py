@@ -1,5 +1,5 @@
-"""Quizzes, progress, the instructor view and synced Python/R tabs in Debian's Chromium (issue 3
-items 5-7 and 11, issue 8 gates).
+"""Quizzes, progress, the instructor view and synced Python/R tabs in Debian's Chromium, and
+their quality gates.
 
 Mouse and keyboard-only use, what survives a reload, axe on our components (light and dark, learner
 and instructor view) and a visible focus ring on every control we add. The ``page`` fixture blocks
@@ -433,7 +433,7 @@ def test_synced_tabs_with_the_keyboard_only(site: Page, url: str, scheme: str) -
     expect_language(site, "python")
 
 
-# --- quality gates (issue 8) -----------------------------------------------------------------------
+# --- quality gates ----------------------------------------------------------------------------------
 
 OUR_PARTS = [
     ".training-quiz",
@@ -466,7 +466,7 @@ def test_axe_finds_nothing_in_our_components(site: Page, url: str, name: str, vi
     """Zero violations of any impact inside our components.
 
     Axe is limited to our parts: the theme's own findings (the sidebar brand outside a landmark, the
-    unnamed sidebar ``<summary>``) and the announcement bar belong to the site-wide gate of issue 8.
+    unnamed sidebar ``<summary>``) and the announcement bar belong to the site-wide gate.
     """
     site.emulate_media(color_scheme=scheme)
     if name == FIRST:

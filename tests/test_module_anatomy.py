@@ -1,4 +1,4 @@
-"""Every module page of the demo site has the parts the curriculum promises (issues 3, 5 and 6).
+"""Every module page of the demo site has the parts the curriculum promises.
 
 Per-module tests check what each module teaches; this one checks the anatomy of all of them, so a
 new module cannot forget a quiz, a hint, instructor notes or the pictures its walkthrough takes.

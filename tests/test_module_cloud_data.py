@@ -1,7 +1,7 @@
 """The cloud-data module: its exercises really write and read objects (a local S3 server), the GCS
 variant runs its gcsfs code up to the network, and each hub's site shows only its own cloud.
 
-No GCS-compatible server can be installed here (FIELD-NOTES §10), so the GCP hub's notebook is run
+No GCS-compatible server can be installed here (none on PyPI, Debian or npm), so the GCP hub's notebook is run
 with ``STORAGE_EMULATOR_HOST`` pointing at a closed port on 127.0.0.1: everything before the first
 request runs for real (fsspec picks gcsfs, the address comes from the hub's variable), and the first
 request fails with a connection error. Cloud metadata addresses are pointed at 127.0.0.1 as well, so

@@ -1,7 +1,7 @@
 """``hub-training build --live``: serve the site and rebuild it, in one warm process, on every save.
 
 Why not sphinx-autobuild: it starts a new ``sphinx-build`` process per change, and start-up (imports,
-extensions) is most of a small rebuild (FIELD-NOTES §9). Here the imports stay loaded, so a change
+extensions) is most of a small rebuild. Here the imports stay loaded, so a change
 to one module is written in about a second, and open pages reload themselves.
 """
 

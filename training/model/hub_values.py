@@ -1,6 +1,6 @@
 """``{{ hub.<dotted.path> }}`` in sources: replaced everywhere, escaped for where it lands.
 
-MyST's own substitutions do not reach code, inline code or link targets (FIELD-NOTES §1), so we
+MyST's own substitutions do not reach code, inline code or link targets, so we
 replace placeholders in the raw text before parsing. Each placeholder is escaped for its context:
 
 - prose: every ASCII punctuation character is backslash-escaped, so a hub name like

@@ -1,6 +1,6 @@
 """nbgitpuller links: pure functions, shared by the site, the materials README and the workshop tools.
 
-Hand-written nbgitpuller links break in three known ways (STYLE.md): a wrong branch, a ``urlpath``
+Hand-written nbgitpuller links break in three known ways: a wrong branch, a ``urlpath``
 without the clone folder, and double or HTML-escaped encoding. Here the branch is always explicit,
 the clone folder is derived from the repository URL, and every parameter is percent-encoded exactly
 once. Parameter order follows nbgitpuller's own link generator (``repo``, ``urlpath``, ``branch``).

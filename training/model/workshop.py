@@ -1,4 +1,4 @@
-"""Workshop files: one short YAML file a TA writes to run a workshop from the site (issue 7).
+"""Workshop files: one short YAML file a TA writes to run a workshop from the site.
 
 Pure code only (no Sphinx), so the build, the CLI and the tests share it:
 

@@ -1,7 +1,6 @@
 """The hub's Server Options page, drawn from its profile list: the ``hub-options`` figure and table.
 
-Hand-made screenshots of this page go stale whenever a hub changes its profiles (STYLE.md, "Hub docs
-to out-do"); drawing it from the hub profile keeps it true for every hub the site is built for.
+Hand-made screenshots of this page go stale whenever a hub changes its profiles; drawing it from the hub profile keeps it true for every hub the site is built for.
 
 The figure mirrors KubeSpawner's ``templates/form.html`` inside JupyterHub's ``spawn.html`` (and the
 labels of jupyterhub-fancy-profiles): the heading "Server Options", one radio card per profile, one

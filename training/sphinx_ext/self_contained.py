@@ -1,6 +1,6 @@
 """Keep every page self-contained: nothing is loaded from another host (campus networks block CDNs).
 
-Known traps (FIELD-NOTES §2): Sphinx's MathJax default, myst-nb's widget JS, Google Fonts added by
+Known traps: Sphinx's MathJax default, myst-nb's widget JS, Google Fonts added by
 extensions. Any script or style sheet pointing elsewhere is removed from the page and reported.
 """
 

@@ -71,6 +71,6 @@ def configure(c: Any, settings_file: str) -> None:
     if s["form"] == "fancy":
         import jupyterhub_fancy_profiles
 
-        # Not setup_ui(c): it sets c.KubeSpawner.*, which does not reach this class (FIELD-NOTES §6).
+        # Not setup_ui(c): it sets c.KubeSpawner.*, which does not reach this class.
         c.LocalProfileSpawner.additional_profile_form_template_paths = jupyterhub_fancy_profiles.TEMPLATE_PATHS
         c.JupyterHub.extra_handlers = [jupyterhub_fancy_profiles.STATIC_HANDLER_TUPLE]

@@ -6,7 +6,8 @@ functions (so the replica shows and applies the real thing) and starts ``jupyter
 local process instead of a pod. Overrides that only make sense on Kubernetes (node selectors,
 tolerations, volumes...) are recorded and ignored; ``image`` becomes ``JUPYTER_IMAGE`` /
 ``JUPYTER_IMAGE_SPEC`` as KubeSpawner sets them, so a terminal shows which image was chosen.
-See FIELD-NOTES §6 for why this works.
+It works without Kubernetes because KubeSpawner's form and option handling only read the profile
+list; nothing there talks to a cluster until ``start()``, which this class replaces.
 """
 
 from __future__ import annotations
