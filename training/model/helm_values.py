@@ -27,3 +27,12 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
         else:
             out[key] = copy.deepcopy(value)
     return out
+
+
+def dig(data: Any, path: tuple[str, ...]) -> Any:
+    """``data[path[0]][path[1]]...``, or None where a step is missing or not a mapping."""
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from training.model.helm_values import merge_values
+from training.model.helm_values import dig, merge_values
 
 #: The value ``init`` writes where the configuration does not say; ``check`` reports each one left.
 FILL_IN = "FILL IN"
@@ -113,17 +113,9 @@ class Draft:
         self.comments[dotted] = comment
 
 
-def _dig(data: Any, *path: str) -> Any:
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
-
-
 def _section(values: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]] | None:
     for path in HUB_SECTIONS:
-        section = _dig(values, *path)
+        section = dig(values, path)
         if isinstance(section, dict) and any(key in section for key in ("singleuser", "hub", "cull", "ingress")):
             return path, section
     return None
@@ -184,10 +176,10 @@ def _interfaces(singleuser: dict[str, Any]) -> list[str]:
     for profile in singleuser.get("profileList") or []:
         if not isinstance(profile, dict):
             continue
-        urls.append(_dig(profile, "kubespawner_override", "default_url"))
+        urls.append(dig(profile, ("kubespawner_override", "default_url")))
         for option in (profile.get("profile_options") or {}).values():
-            for choice in (_dig(option, "choices") or {}).values():
-                urls.append(_dig(choice, "kubespawner_override", "default_url"))
+            for choice in (dig(option, ("choices",)) or {}).values():
+                urls.append(dig(choice, ("kubespawner_override", "default_url")))
     found: list[str] = []
     for url in urls:
         if isinstance(url, str):
@@ -199,13 +191,13 @@ def _interfaces(singleuser: dict[str, Any]) -> list[str]:
 
 def _who_may_log_in(config: dict[str, Any], provider: str) -> str | None:
     for authenticator in ("GitHubOAuthenticator", "OAuthenticator", "Authenticator"):
-        orgs = _dig(config, authenticator, "allowed_organizations")
+        orgs = dig(config, (authenticator, "allowed_organizations"))
         if orgs:
             return "Members of the GitHub organisations or teams " + _join([str(o) for o in orgs])
-    idps = _dig(config, "CILogonOAuthenticator", "allowed_idps")
+    idps = dig(config, ("CILogonOAuthenticator", "allowed_idps"))
     if isinstance(idps, dict) and idps:
         return "People who log in with " + _join([str(i) for i in idps])
-    users = _dig(config, "Authenticator", "allowed_users")
+    users = dig(config, ("Authenticator", "allowed_users"))
     if users:
         return "The users " + _join([str(u) for u in users])
     if provider == "shared-password":
@@ -221,7 +213,7 @@ def _shared_dirs(singleuser: dict[str, Any], home: str) -> tuple[list[str], list
     """Folders mounted inside the home folder (``storage.extraVolumeMounts``) and the writable ones."""
     shared: list[str] = []
     writable: list[str] = []
-    for mount in _dig(singleuser, "storage", "extraVolumeMounts") or []:
+    for mount in dig(singleuser, ("storage", "extraVolumeMounts")) or []:
         path = mount.get("mountPath") if isinstance(mount, dict) else None
         if not isinstance(path, str) or not path.startswith(home.rstrip("/") + "/"):
             continue
@@ -247,18 +239,18 @@ def draft_hub(
         names = ", ".join(str(path) for path, _ in values_files)
         raise InitError([f"{names}: (file): no hub section (tried {tried}); expected zero-to-jupyterhub values files"])
     path, jh = found
-    chart_root = _dig(merged, *path[:-1]) if path else merged
+    chart_root = dig(merged, path[:-1]) if path else merged
     is_basehub = bool(path)
     defaults = BASEHUB_DEFAULTS if is_basehub else Z2JH_DEFAULTS
     chart_name = "2i2c's basehub chart" if is_basehub else "the zero-to-jupyterhub chart"
     singleuser = jh.get("singleuser") or {}
-    config = _dig(jh, "hub", "config") or {}
+    config = dig(jh, ("hub", "config")) or {}
     cluster_data = cluster[1] if cluster else None
     entry = _cluster_hub(cluster_data, [p.name for p, _ in values_files], hub_name)
     draft = Draft()
 
     # Where the hub is and what it is called.
-    hosts = _dig(jh, "ingress", "hosts") or []
+    hosts = dig(jh, ("ingress", "hosts")) or []
     domain = entry.get("domain") or (hosts[0] if hosts and isinstance(hosts[0], str) else None)
     if domain:
         where = "cluster file: domain" if entry.get("domain") else "jupyterhub.ingress.hosts"
@@ -269,7 +261,7 @@ def draft_hub(
     else:
         draft.set("id", FILL_IN, "not in the configuration: a short slug for the output folder, e.g. my-hub")
         draft.set("url", FILL_IN, "not in the configuration (no cluster domain, no ingress.hosts): https://...")
-    org_name = _dig(jh, "custom", "homepage", "templateVars", "org", "name")
+    org_name = dig(jh, ("custom", "homepage", "templateVars", "org", "name"))
     name = entry.get("display_name") or org_name
     draft.set(
         "name",
@@ -282,7 +274,7 @@ def draft_hub(
         draft.set("community", org_name, "from custom.homepage.templateVars.org.name")
 
     # Login.
-    authenticator = _dig(config, "JupyterHub", "authenticator_class")
+    authenticator = dig(config, ("JupyterHub", "authenticator_class"))
     key = str(authenticator).rsplit(".", 1)[-1].lower() if authenticator else ""
     provider = AUTHENTICATORS.get(key, "generic")
     draft.set(
@@ -295,7 +287,7 @@ def draft_hub(
     access = _who_may_log_in(config, provider)
     if access:
         draft.set("login.access", access, "from the authenticator's allowed organisations, teams or users")
-    if _dig(config, "JupyterHub", "shutdown_on_logout") is True:
+    if dig(config, ("JupyterHub", "shutdown_on_logout")) is True:
         draft.set("login.shutdown_on_logout", True, "from hub.config.JupyterHub.shutdown_on_logout")
 
     # Interfaces and languages.
@@ -311,7 +303,7 @@ def draft_hub(
         relative[0] if len(relative) == 1 else relative,
         "the profile list (or the one server) is read from these files at every build",
     )
-    timeout = _dig(jh, "cull", "timeout")
+    timeout = dig(jh, ("cull", "timeout"))
     draft.set(
         "server.idle_timeout_minutes",
         round((timeout if isinstance(timeout, int) else defaults["cull.timeout"]) / 60),
@@ -319,7 +311,7 @@ def draft_hub(
         if isinstance(timeout, int)
         else f"cull.timeout is not set: {chart_name}'s default, {defaults['cull.timeout']} seconds",
     )
-    max_age = _dig(jh, "cull", "maxAge")
+    max_age = dig(jh, ("cull", "maxAge"))
     max_age = max_age if isinstance(max_age, int) else defaults["cull.maxAge"]
     if max_age:
         days = max_age / 86400
@@ -335,10 +327,10 @@ def draft_hub(
     )
 
     # Storage.
-    home = "/home/rstudio" if _dig(config, "KubeSpawner", "working_dir") == "/home/rstudio" else "/home/jovyan"
+    home = "/home/rstudio" if dig(config, ("KubeSpawner", "working_dir")) == "/home/rstudio" else "/home/jovyan"
     draft.set("storage.home_dir", home, "from hub.config.KubeSpawner.working_dir, else /home/jovyan")
-    enforcer = _dig(chart_root, "jupyterhub-home-nfs", "quotaEnforcer")
-    quota = _number(_dig(enforcer, "config", "QuotaManager", "hard_quota")) or _number(_dig(enforcer, "hardQuota"))
+    enforcer = dig(chart_root, ("jupyterhub-home-nfs", "quotaEnforcer"))
+    quota = _number(dig(enforcer, ("config", "QuotaManager", "hard_quota"))) or _number(dig(enforcer, ("hardQuota",)))
     if quota:
         draft.set("storage.home_quota_gb", quota, "from jupyterhub-home-nfs.quotaEnforcer (hard quota, GB)")
     shared, writable = _shared_dirs(singleuser, home)
@@ -376,7 +368,7 @@ def draft_hub(
     app_url = _env_value(env, "GH_SCOPED_CREDS_APP_URL")
     if app_url:
         draft.set("github_push.app_url", app_url, "from singleuser.extraEnv.GH_SCOPED_CREDS_APP_URL")
-    dask = _dig(chart_root, "dask-gateway", "enabled") is True or entry.get("helm_chart") == "daskhub"
+    dask = dig(chart_root, ("dask-gateway", "enabled")) is True or entry.get("helm_chart") == "daskhub"
     draft.set("dask_gateway", dask, "from dask-gateway.enabled or the daskhub chart")
 
     sources = ", ".join(str(p) for p, _ in values_files) + (f" and {cluster[0]}" if cluster else "")

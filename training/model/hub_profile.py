@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 from slugify import slugify
 
-from training.model.helm_values import merge_values
+from training.model.helm_values import dig, merge_values
 from training.model.hub_init import FILL_IN, unset_values
 from training.site import DEMO_HUB_FILE
 
@@ -821,15 +821,6 @@ def read_yaml_mapping(path: Path, what: str = "file") -> dict[str, Any]:
 #: Where zero-to-jupyterhub's settings sit in the values files real hubs use: the chart itself, a chart
 #: that depends on it (2i2c's basehub), and one more level down (2i2c's daskhub: LEAP, CryoCloud...).
 HUB_SECTIONS: tuple[tuple[str, ...], ...] = ((), ("jupyterhub",), ("basehub", "jupyterhub"))
-
-
-def dig(data: Any, path: tuple[str, ...]) -> Any:
-    """``data[path[0]][path[1]]...``, or None where a step is missing or not a mapping."""
-    for key in path:
-        if not isinstance(data, dict):
-            return None
-        data = data.get(key)
-    return data
 
 
 def hub_section(values: dict[str, Any]) -> tuple[tuple[str, ...], dict[str, Any]] | None:
