@@ -123,16 +123,7 @@ def _rename_to(name: str) -> Callable[[w.Run], None]:
 
 def _dialog(title: str, body: str, button: str) -> Callable[[w.Run], None]:
     """A JupyterLab dialog with exactly this title and text: press ``button``."""
-
-    def action(run: w.Run) -> None:
-        dialog = run.page.locator(".jp-Dialog-content")
-        dialog.locator(".jp-Dialog-header", has_text=title).wait_for()
-        shown = " ".join(dialog.locator(".jp-Dialog-body").inner_text().split())
-        assert body in shown, f"the dialog {title!r} says {shown!r}, not {body!r}"
-        dialog.locator(".jp-Dialog-footer button", has_text=re.compile(rf"^\s*{re.escape(button)}\s*$")).click()
-        dialog.wait_for(state="detached")
-
-    return action
+    return lambda run: w.answer_dialog(run, title, body, button)
 
 
 def _close_current_tab(run: w.Run) -> None:

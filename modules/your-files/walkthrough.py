@@ -120,7 +120,13 @@ def delete_permanently(name: str) -> w.Step:
 
     def action(run: w.Run) -> None:
         w.menu_item(run, "Delete").click()
-        answer_dialog(run, "Delete", f"Are you sure you want to permanently delete: {name}?", ["Cancel", "Delete"])
+        w.answer_dialog(
+            run,
+            "Delete",
+            f"Are you sure you want to permanently delete: {name}?",
+            "Delete",
+            buttons=["Cancel", "Delete"],
+        )
         _item(run, name).wait_for(state="detached")
         assert not (run.replica.home() / name).exists(), f"{name} is still in the home folder"
         assert not (run.replica.home() / TRASH).exists(), "the hub keeps a Trash"
@@ -140,7 +146,7 @@ def move_to_trash(name: str) -> w.Step:
         original = (run.replica.home() / name).read_bytes()
         w.menu_item(run, "Move to Trash").click()
         question = f"Are you sure you want to move to trash: {name}?"
-        answer_dialog(run, "Move to Trash", question, ["Cancel", "Move to Trash"])
+        w.answer_dialog(run, "Move to Trash", question, "Move to Trash", buttons=["Cancel", "Move to Trash"])
         _item(run, name).wait_for(state="detached")
         assert not (run.replica.home() / name).exists(), f"{name} is still in the home folder"
         trash = run.replica.home() / TRASH
@@ -156,9 +162,17 @@ def delete_full_folder(name: str) -> w.Step:
 
     def action(run: w.Run) -> None:
         w.menu_item(run, "Delete").click()
-        answer_dialog(run, "Delete", f"Are you sure you want to permanently delete: {name}?", ["Cancel", "Delete"])
+        w.answer_dialog(
+            run,
+            "Delete",
+            f"Are you sure you want to permanently delete: {name}?",
+            "Delete",
+            buttons=["Cancel", "Delete"],
+        )
         # jupyter_server refuses to delete a folder that is not empty (without a Trash); JupyterLab says so.
-        answer_dialog(run, "Delete Failed", f"Directory {run.replica.home() / name} not empty", ["Close"])
+        w.answer_dialog(
+            run, "Delete Failed", f"Directory {run.replica.home() / name} not empty", "Close", buttons=["Close"]
+        )
         assert (run.replica.home() / name).is_dir(), f"{name} was deleted"
 
     return w.do(
@@ -178,20 +192,6 @@ def folder_removed(name: str) -> w.Step:
         _item(run, name).wait_for(state="detached")
 
     return w.do(f"{name} is gone", action, requires=["lab"])
-
-
-def answer_dialog(run: w.Run, title: str, text: str, buttons: list[str]) -> None:
-    """JupyterLab's dialog: check its exact title, text and buttons, then click the last button."""
-    dialog = run.page.locator(".jp-Dialog-content")
-    dialog.wait_for()
-    shown = " ".join(dialog.locator(".jp-Dialog-header").inner_text().split())
-    assert shown == title, f"the dialog is titled {shown!r}"
-    said = " ".join(dialog.locator(".jp-Dialog-body").inner_text().split())
-    assert said == text, f"the dialog says {said!r}"
-    labels = [" ".join(t.split()) for t in dialog.locator(".jp-Dialog-footer button").all_inner_texts()]
-    assert labels == buttons, f"the dialog's buttons are {labels}"
-    run.exact("button", buttons[-1], dialog).click()
-    dialog.wait_for(state="detached")
 
 
 def home_usage_printed(run: w.Run) -> None:

@@ -635,6 +635,25 @@ def menu_item(run: Run, label: str) -> Locator:
     return items.first
 
 
+def answer_dialog(run: Run, title: str, text: str, press: str, *, buttons: list[str] | None = None) -> None:
+    """JupyterLab's dialog titled ``title`` whose text holds ``text``: press ``press``, wait until it is gone.
+
+    ``buttons``: when given, the dialog's buttons must be exactly these, in this order. Only this
+    dialog is awaited: the server's answer to it may open the next dialog before this one has left.
+    """
+    dialog = run.page.locator(".jp-Dialog-content").filter(
+        has=run.page.locator(".jp-Dialog-header", has_text=re.compile(rf"^\s*{re.escape(title)}\s*$"))
+    )
+    dialog.wait_for()
+    said = " ".join(dialog.locator(".jp-Dialog-body").inner_text().split())
+    assert text in said, f"the dialog {title!r} says {said!r}, not {text!r}"
+    if buttons is not None:
+        labels = [" ".join(t.split()) for t in dialog.locator(".jp-Dialog-footer button").all_inner_texts()]
+        assert labels == buttons, f"the dialog {title!r} has the buttons {labels}, not {buttons}"
+    dialog.locator(".jp-Dialog-footer button", has_text=re.compile(rf"^\s*{re.escape(press)}\s*$")).click()
+    dialog.wait_for(state="detached")
+
+
 def open_menu(name: str) -> Step:
     """Open a JupyterLab menu and leave it open (to photograph it)."""
 
