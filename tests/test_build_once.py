@@ -5,11 +5,13 @@ and the sidebar written from one tree per build. No timing is asserted: the benc
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 from sphinx.application import Sphinx
+from sphinx.util.docutils import docutils_namespace
 
 import training.sphinx_ext.open_in_hub
 from training.sphinx_ext.navigation import NavEntry, NavGroup, PageNavigation
@@ -34,8 +36,9 @@ def _site(tmp_path: Path) -> Path:
 
 def _build(source: Path, out: Path) -> tuple[str, str]:
     status, warnings = io.StringIO(), io.StringIO()
-    app = Sphinx(source, source, out, out / ".doctrees", "html", status=status, warning=warnings, freshenv=False)
-    app.build()
+    with docutils_namespace():  # as sphinx-build does: each build registers its nodes afresh
+        app = Sphinx(source, source, out, out / ".doctrees", "html", status=status, warning=warnings, freshenv=False)
+        app.build()
     return status.getvalue(), warnings.getvalue()
 
 
@@ -116,3 +119,34 @@ def test_sidebar_of_another_section_leaves_the_path_closed() -> None:
     expanded = PageNavigation(_tree(), "docs/catalogue.html", "docs/catalogue", collapse=False).html()
     assert '<details><summary aria-label="Show or hide the pages under Start here">' in expanded
     assert 'href="../modules/welcome/index.html">Welcome</a>' in expanded
+
+
+def test_the_live_servers_next_build_reads_only_what_a_module_edit_changes(tmp_path: Path) -> None:
+    """Two builds of the staged demo site in one process, as the live server makes them.
+
+    The packaged configuration's lists are shared by every build of a process: they must come out of
+    a build as they went in, or the next build sees a changed configuration and reads every page.
+    """
+    from training.site.conf import exclude_patterns
+    from training.site.staging import SiteSources, stage_site
+
+    patterns_before = list(exclude_patterns)
+    source = stage_site(SiteSources(), tmp_path / "src")
+    out = tmp_path / "out"
+    _status, warnings = _build(source, out)
+    assert warnings == ""
+    _status, warnings = _build(source, out)
+    assert "configuration has changed" not in _status
+    assert "0 added, 0 changed, 0 removed" in re.sub(r"\x1b\[[0-9;]*m", "", _status)
+    assert exclude_patterns == patterns_before
+
+    page = source / "modules" / "welcome" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n\nOne more sentence.\n", encoding="utf-8")
+    status, warnings = _build(source, out)
+    assert warnings == ""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", status)
+    read = {line.split("] ", 1)[1].strip() for line in plain.splitlines() if line.startswith("reading sources... [")}
+    # The module, the page of every instructor note and the workshop guide that collects the module's notes.
+    assert "modules/welcome/index" in read
+    assert read <= {"modules/welcome/index", "instructor-notes", "workshops/first-steps/guide"}, read
+    assert "One more sentence." in (out / "modules" / "welcome" / "index.html").read_text(encoding="utf-8")

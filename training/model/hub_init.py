@@ -411,6 +411,8 @@ def _scalar(value: Any) -> str:
 
 def unset_values(text: str) -> list[tuple[str, int]]:
     """``(dotted key, line)`` of every value still :data:`FILL_IN` in a hub file's text."""
+    if FILL_IN not in text:  # the usual case, and parsing YAML again is a good part of loading a hub
+        return []
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:

@@ -308,15 +308,41 @@ def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return [list(c) for c in sorted(cycles)]
 
 
+#: The last catalogue read from each folder, with the size and time of every file it was read from.
+_READ: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Catalogue]] = {}
+
+
 def read_catalogue(modules_dir: Path) -> Catalogue:
-    """Every ``<modules_dir>/<id>/index.md`` (folders starting with ``_`` are templates)."""
+    """Every ``<modules_dir>/<id>/index.md`` (folders starting with ``_`` are templates).
+
+    One build asks several times (site, workshops, materials) and the live server on every save: the
+    files are read and validated again only when one of them changed, was added or was removed.
+    """
+    paths = (
+        sorted(p for p in modules_dir.glob("*/index.md") if not p.parent.name.startswith(("_", ".")))
+        if modules_dir.is_dir()
+        else []
+    )
+    stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+    key = modules_dir.resolve()
+    if key in _READ and _READ[key][0] == stamp:
+        return _fresh_copy(_READ[key][1])
     catalogue = Catalogue()
-    if modules_dir.is_dir():
-        for path in sorted(modules_dir.glob("*/index.md")):
-            if not path.parent.name.startswith(("_", ".")):
-                read_module(path, catalogue)
+    for path in paths:
+        read_module(path, catalogue)
     check_references(catalogue)
-    return catalogue
+    _READ[key] = (stamp, catalogue)
+    return _fresh_copy(catalogue)
+
+
+def _fresh_copy(catalogue: Catalogue) -> Catalogue:
+    """A catalogue its caller may add to without changing the remembered one (the modules are shared)."""
+    return Catalogue(
+        dict(catalogue.modules),
+        dict(catalogue.files),
+        {k: dict(v) for k, v in catalogue.lines.items()},
+        list(catalogue.problems),
+    )
 
 
 def available(catalogue: Catalogue, features: set[str]) -> dict[str, ModuleInfo]:

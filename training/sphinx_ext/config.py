@@ -87,6 +87,17 @@ def config_problems(config: Config) -> list[str]:
     return problems
 
 
+def exclude(config: Config, pattern: str) -> None:
+    """Leave ``pattern`` out of the build, without changing the list ``conf.py`` gave.
+
+    A staged ``conf.py`` imports its lists from the packaged configuration, so appending in place
+    would grow that shared list on every rebuild in one process (the live server), and Sphinx would
+    see a changed configuration and re-read every page.
+    """
+    if pattern not in config.exclude_patterns:
+        config.exclude_patterns = [*config.exclude_patterns, pattern]
+
+
 def hub_file_from(config: Config) -> str:
     return config.training_hub_file or os.environ.get(HUB_ENV_VAR, "")
 

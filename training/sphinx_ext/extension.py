@@ -26,6 +26,7 @@ from training.sphinx_ext.screenshot_figure import setup_screenshot_figure
 from training.sphinx_ext.self_contained import setup_self_contained
 from training.sphinx_ext.site_file import setup_site_file
 from training.sphinx_ext.substitution import setup_substitution
+from training.sphinx_ext.template_cache import setup_template_cache
 from training.sphinx_ext.theme_fixes import setup_theme_fixes
 from training.sphinx_ext.video import setup_video_player
 from training.sphinx_ext.workshops import setup_workshops
@@ -36,6 +37,7 @@ def setup_extension(app: Sphinx) -> None:
     setup_locations(app)
     setup_site_file(app)
     setup_assets(app)
+    setup_template_cache(app)
     add_asset("training.css")
     add_asset("print.css")  # a module printed from the browser: the article only, compact
     setup_substitution(app)

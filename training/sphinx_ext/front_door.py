@@ -153,7 +153,6 @@ class FrontDoorPaths(GeneratedMarkdownDirective):
     """One card per path, with the time it takes."""
 
     def run(self) -> list[nodes.Node]:
-        self.note_module_files()
         hub = hub_of(self.env)
         workshops = sorted(workshop_pages(self.env).values(), key=lambda p: (p.workshop.date, p.workshop.slug))
         first = (

@@ -112,9 +112,21 @@ def _index_pages(env: BuildEnvironment) -> set[str]:
     return env.training_instructor_index_pages
 
 
+def _detached(note: instructor_note) -> instructor_note:
+    """A copy of the note that does not point at its page's document.
+
+    A docutils copy keeps a reference to the whole document, which would be pickled with the
+    environment for every note and loaded again on every rebuild.
+    """
+    copy = note.deepcopy()
+    for node in copy.findall():
+        node.document = None
+    return copy
+
+
 def _collect(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
-    notes = [note.deepcopy() for note in doctree.findall(instructor_note)]
+    notes = [_detached(note) for note in doctree.findall(instructor_note)]
     if notes:
         _registry(app.env)[docname] = notes
     if any(True for _ in doctree.findall(instructor_notes_index)):

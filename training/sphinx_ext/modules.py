@@ -33,7 +33,7 @@ from training.model.module_info import (
     read_catalogue,
     total_minutes,
 )
-from training.sphinx_ext.config import hub_of, modules_dir, per_build
+from training.sphinx_ext.config import exclude, hub_of, per_build
 from training.sphinx_ext.warnings import TrainingWarning, warn
 
 AUDIENCE = {"python": "Python users", "r": "R users", "both": "Python and R users"}
@@ -79,7 +79,7 @@ def _read_modules(app: Sphinx, config: Config) -> None:
     left_out = set(config.training_site_data.get("leave_out", []))
     kept = {mid: m for mid, m in available(catalogue, hub.features).items() if mid not in left_out}
     for module_id in sorted(set(catalogue.modules) - set(kept) - left_out):
-        config.exclude_patterns.append(f"{config.training_modules_dir}/{module_id}/**")
+        exclude(config, f"{config.training_modules_dir}/{module_id}/**")
     first = config.training_site_data.get("start_here", [])
     config.training_modules_data = [m.model_dump() for m in learning_path(kept, first=first)]
 
@@ -123,11 +123,6 @@ class GeneratedMarkdownDirective(SphinxDirective):
             StringList(text.splitlines(), source=self.get_source_info()[0]), self.content_offset, container
         )
         return container
-
-    def note_module_files(self) -> None:
-        folder = modules_dir(self.env.app)
-        for module in path_modules(self.env):
-            self.env.note_dependency(str(folder / module.id / "index.md"))
 
 
 class ModuleOverview(GeneratedMarkdownDirective):
@@ -214,7 +209,6 @@ class ModulePath(GeneratedMarkdownDirective):
     """The self-paced path: every module of this hub in order, with its time and the total."""
 
     def run(self) -> list[nodes.Node]:
-        self.note_module_files()
         modules = path_modules(self.env)
         folder = self.env.config.training_modules_dir
         toctree = ["```{toctree}", ":hidden:", ":maxdepth: 1", "", *[f"/{m.docname}" for m in modules], "```"]
@@ -239,7 +233,6 @@ class ModuleCatalogue(GeneratedMarkdownDirective):
     """All modules of this hub's site in a table: title, summary, audience, time."""
 
     def run(self) -> list[nodes.Node]:
-        self.note_module_files()
         folder = self.env.config.training_modules_dir
         modules = sorted(path_modules(self.env), key=lambda m: m.title.lower())
         languages = hub_of(self.env).languages
@@ -298,14 +291,10 @@ def _place_module_parts(app: Sphinx, doctree: nodes.document) -> None:
     top = next(iter(doctree.findall(nodes.section)), None)
     if top is None:
         return
-    for card in list(
-        doctree.findall(lambda n: isinstance(n, html_element) and "training-module-overview" in n["classes"])
-    ):
+    for card in [n for n in doctree.findall(html_element) if "training-module-overview" in n["classes"]]:
         card.parent.remove(card)
         top.insert(top.first_child_matching_class(nodes.title) + 1, card)
-    for footer in list(
-        doctree.findall(lambda n: isinstance(n, nodes.container) and "training-module-footer" in n["classes"])
-    ):
+    for footer in [n for n in doctree.findall(nodes.container) if "training-module-footer" in n["classes"]]:
         footer.parent.remove(footer)
         section = nodes.section(ids=["key-points"], names=["key points"])
         section += nodes.title("", "Key points")
@@ -316,9 +305,7 @@ def _place_module_parts(app: Sphinx, doctree: nodes.document) -> None:
 
 def _drop_language_tabs(app: Sphinx, doctree: nodes.document) -> None:
     languages = set(hub_of(app).languages)
-    for item in list(
-        doctree.findall(lambda n: isinstance(n, nodes.container) and n.get("design_component") == "tab-item")
-    ):
+    for item in [n for n in doctree.findall(nodes.container) if n.get("design_component") == "tab-item"]:
         label = item.children[0] if item.children else None
         sync_id = label.get("sync_id") if isinstance(label, nodes.Element) else None
         if sync_id in LANGUAGE_SYNC_IDS and sync_id not in languages:

@@ -110,7 +110,6 @@ class QuickStartSummary(GeneratedMarkdownDirective):
             warn(f"quick-start-summary: no page {target!r}", TrainingWarning.directive, self.get_location())
             return []
         self.env.note_dependency(str(path))
-        self.note_module_files()
         minutes = quick_start_minutes(self.env, page_quick_start_ids(path))
         box = element("div", ["training-quick-start-link"], {"minutes": minutes})
         text = (

@@ -16,6 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 
 from training.model.site_file import SiteFileError, load_site_file
+from training.sphinx_ext.config import exclude
 
 EXTRA_PAGES_CAPTION = "Our pages"
 
@@ -40,7 +41,7 @@ def _load_site_file(app: Sphinx, config: Config) -> None:
         options["logo"] = {"text": config.html_title, "alt_text": ""}
         config.html_theme_options = options
     for module_id in site.leave_out:
-        config.exclude_patterns.append(f"{config.training_modules_dir}/{module_id}/**")
+        exclude(config, f"{config.training_modules_dir}/{module_id}/**")
 
 
 def site_data(app_or_env: Any) -> dict[str, Any]:

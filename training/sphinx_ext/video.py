@@ -239,7 +239,9 @@ class VideoList(SphinxDirective):
             by_id = {m.id: m for m in modules}
             modules = [by_id[m] for m in wanted if m in by_id]
         for module in modules:
-            self.env.note_dependency(str(Path(self.env.srcdir) / folder / module.id / "walkthrough.py"))
+            walkthrough_file = Path(self.env.srcdir) / folder / module.id / "walkthrough.py"
+            if walkthrough_file.is_file():  # a missing dependency would re-read this page on every build
+                self.env.note_dependency(str(walkthrough_file))
             found, _, _ = hub_videos(self.env, module.id)
             for video in found:
                 item = nodes.list_item()
@@ -266,9 +268,7 @@ def _append_watch_it(app: Sphinx, docname: str, source: list[str]) -> None:
 def _place_watch_it(app: Sphinx, doctree: nodes.document) -> None:
     """Move the section to the top of the module: the first section, after the overview and introduction."""
     top = next(iter(doctree.findall(nodes.section)), None)
-    for section in list(
-        doctree.findall(lambda n: isinstance(n, nodes.section) and "training-watch-it" in n["classes"])
-    ):
+    for section in [n for n in doctree.findall(nodes.section) if "training-watch-it" in n["classes"]]:
         if top is None or section is top:
             return
         section.parent.remove(section)

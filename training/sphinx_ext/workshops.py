@@ -53,7 +53,7 @@ from training.model.workshop import (
 from training.model.workshop_pages import PAGES, WorkshopPage, page_text
 from training.site.staging import origin_of
 from training.sphinx_ext.assets import add_asset
-from training.sphinx_ext.config import hub_of, per_build
+from training.sphinx_ext.config import exclude, hub_of, per_build
 from training.sphinx_ext.handout_pdf import HandoutPrint, HandoutPrinter, report
 from training.sphinx_ext.instructor import _registry as instructor_notes
 from training.sphinx_ext.instructor import collected_copy, reading_order
@@ -157,7 +157,7 @@ def _read_workshops(app: Sphinx, config: Config) -> None:
     if folder.is_dir():
         for stale in sorted(p.parent.name for p in folder.glob(f"*/{MARKER}")):
             if stale not in active:
-                config.exclude_patterns.append(f"{config.training_workshops_dir}/{stale}/**")
+                exclude(config, f"{config.training_workshops_dir}/{stale}/**")
     config.training_workshops_data = data
     if only and data:
         _keep_only_workshop_modules(config, Workshop.model_validate(data[0]["workshop"]), site)
@@ -180,7 +180,7 @@ def _keep_only_workshop_modules(config: Config, workshop: Workshop, site: dict[s
     keep = with_prerequisites(workshop.module_ids(), site)
     omitted = sorted(set(site) - keep)
     for module_id in omitted:
-        config.exclude_patterns.append(f"{config.training_modules_dir}/{module_id}/**")
+        exclude(config, f"{config.training_modules_dir}/{module_id}/**")
     config.training_modules_data = [m for m in config.training_modules_data if m["id"] in keep]
     config.training_workshop_omitted = omitted
 
@@ -443,7 +443,7 @@ class FillWorkshopParts(SphinxPostTransform):
             if entry.module is None:
                 continue
             for docname in self._module_docs(entry.module.id):
-                for text, url in _git_pull_links(self.env.get_doctree(docname)):
+                for text, url in _pull_links(self.env).get(docname, []):
                     if url not in seen:
                         seen.add(url)
                         items += self._item(f"{entry.module.title}: {text}", url)
@@ -473,6 +473,31 @@ def _git_pull_links(doctree: nodes.document) -> list[tuple[str, str]]:
         else:
             found.append((" ".join(node.astext().split()) or url, url))
     return found
+
+
+def _pull_links(env: BuildEnvironment) -> dict[str, list[tuple[str, str]]]:
+    """docname -> its nbgitpuller links, noted as each page is read (a guide then needs no other page's doctree)."""
+    if not hasattr(env, "training_pull_links"):
+        env.training_pull_links = {}  # type: ignore[attr-defined]
+    return env.training_pull_links  # type: ignore[attr-defined, no-any-return]
+
+
+def _note_pull_links(app: Sphinx, doctree: nodes.document) -> None:
+    links = _git_pull_links(doctree)
+    if links:
+        _pull_links(app.env)[app.env.docname] = links
+    else:
+        _pull_links(app.env).pop(app.env.docname, None)
+
+
+def _purge_pull_links(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _pull_links(env).pop(docname, None)
+
+
+def _merge_pull_links(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for docname, links in _pull_links(other).items():
+        if docname in docnames:
+            _pull_links(env)[docname] = links
 
 
 class OmitWorkshopLinks(SphinxPostTransform):
@@ -606,6 +631,9 @@ def setup_workshops(app: Sphinx) -> None:
     app.connect("config-inited", _read_workshops, priority=300)
     app.connect("source-read", _page_source, priority=300)
     app.connect("doctree-read", _landing_note)
+    app.connect("doctree-read", _note_pull_links, priority=900)  # after every other change to the page
+    app.connect("env-purge-doc", _purge_pull_links)
+    app.connect("env-merge-info", _merge_pull_links)
     app.connect("env-get-outdated", _outdated)
     app.connect("html-page-context", _page_assets)
     app.connect("write-started", lambda app, builder: _start_printing(app))
