@@ -140,13 +140,24 @@ def test_the_live_servers_next_build_reads_only_what_a_module_edit_changes(tmp_p
     assert "0 added, 0 changed, 0 removed" in re.sub(r"\x1b\[[0-9;]*m", "", _status)
     assert exclude_patterns == patterns_before
 
+    notes_page = out / "instructor-notes.html"
+    written = notes_page.stat().st_mtime_ns
     page = source / "modules" / "welcome" / "index.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n\nOne more sentence.\n", encoding="utf-8")
     status, warnings = _build(source, out)
     assert warnings == ""
     plain = re.sub(r"\x1b\[[0-9;]*m", "", status)
     read = {line.split("] ", 1)[1].strip() for line in plain.splitlines() if line.startswith("reading sources... [")}
-    # The module, the page of every instructor note and the workshop guide that collects the module's notes.
-    assert "modules/welcome/index" in read
-    assert read <= {"modules/welcome/index", "instructor-notes", "workshops/first-steps/guide"}, read
+    assert read == {"modules/welcome/index"}
     assert "One more sentence." in (out / "modules" / "welcome" / "index.html").read_text(encoding="utf-8")
+    assert notes_page.stat().st_mtime_ns == written  # no note changed: the page of every note is as it was
+
+    # A new instructor note: the page of every note shows it, without being read again.
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n```{instructor-note}\nA brand-new note for instructors.\n```\n",
+        encoding="utf-8",
+    )
+    status, warnings = _build(source, out)
+    assert warnings == ""
+    assert notes_page.stat().st_mtime_ns > written
+    assert "A brand-new note for instructors." in notes_page.read_text(encoding="utf-8")

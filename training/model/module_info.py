@@ -155,13 +155,43 @@ def _pydantic_message(error: dict[str, Any]) -> str:
     return f"module.{dotted}: {error['msg']}"
 
 
-def read_module(path: Path, catalogue: Catalogue) -> None:
-    """Read one ``modules/<id>/index.md`` into the catalogue (or record its problems)."""
+@dataclass(frozen=True)
+class ModuleFile:
+    """What one ``index.md`` says on its own: its metadata (None when unreadable), key lines, problems."""
+
+    path: Path
+    info: ModuleInfo | None
+    lines: dict[str, int]
+    problems: tuple[Problem, ...]
+    section_messages: tuple[tuple[str, str], ...]  # (message, key) from check_sections
+
+
+#: The last reading of each module file, with the file's size and modification time.
+_FILES: dict[Path, tuple[tuple[int, int], ModuleFile]] = {}
+
+
+def module_file(path: Path) -> ModuleFile:
+    """Read and validate one module file, again only when its size or modification time changed.
+
+    A build asks for the catalogue several times, and the live server on every save, when
+    usually one module of many changed.
+    """
+    stat = path.stat()
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _FILES.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = _FILES[path] = (stamp, _parse_module_file(path))
+    return cached[1]
+
+
+def _parse_module_file(path: Path) -> ModuleFile:
+    def failed(line: int, message: str, lines: dict[str, int] | None = None) -> ModuleFile:
+        return ModuleFile(path, None, lines or {}, (Problem(path, line, message),), ())
+
     text = path.read_text(encoding="utf-8")
     found = _front_matter(text)
     if found is None:
-        catalogue.problems.append(Problem(path, 1, "no front matter; expected a '---' block with a 'module:' key"))
-        return
+        return failed(1, "no front matter; expected a '---' block with a 'module:' key")
     yaml_text, offset = found
     try:
         root = yaml.compose(yaml_text, Loader=SAFE_LOADER)
@@ -169,20 +199,29 @@ def read_module(path: Path, catalogue: Catalogue) -> None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + offset if mark else 1
-        catalogue.problems.append(Problem(path, line, f"invalid YAML in front matter: {getattr(exc, 'problem', exc)}"))
-        return
+        return failed(line, f"invalid YAML in front matter: {getattr(exc, 'problem', exc)}")
     lines = _key_lines(root, offset) if root is not None else {}
     module = data.get("module") if isinstance(data, dict) else None
     if not isinstance(module, dict):
-        catalogue.problems.append(Problem(path, 1, "front matter has no 'module:' mapping; expected module metadata"))
-        return
+        return failed(1, "front matter has no 'module:' mapping; expected module metadata")
     try:
         info = ModuleInfo.model_validate(module)
     except ValidationError as exc:
+        problems = []
         for error in exc.errors():
             key = "module." + ".".join(str(p) for p in error["loc"])
             line = lines.get(key) or lines.get(key.rsplit(".", 1)[0]) or lines.get("module", 1)
-            catalogue.problems.append(Problem(path, line, _pydantic_message(error)))
+            problems.append(Problem(path, line, _pydantic_message(error)))
+        return ModuleFile(path, None, lines, tuple(problems), ())
+    return ModuleFile(path, info, lines, (), tuple(check_sections(info, text)))
+
+
+def read_module(path: Path, catalogue: Catalogue) -> None:
+    """Read one ``modules/<id>/index.md`` into the catalogue (or record its problems)."""
+    found = module_file(path)
+    catalogue.problems.extend(found.problems)
+    info, lines = found.info, found.lines
+    if info is None:
         return
     if info.id in catalogue.modules:
         first = catalogue.files[info.id]
@@ -200,7 +239,7 @@ def read_module(path: Path, catalogue: Catalogue) -> None:
     catalogue.modules[info.id] = info
     catalogue.files[info.id] = path
     catalogue.lines[info.id] = {k.removeprefix("module."): v for k, v in lines.items()}
-    for message, key in check_sections(info, text):
+    for message, key in found.section_messages:
         catalogue.problems.append(Problem(path, catalogue.line_of(info.id, key), message))
 
 
@@ -308,41 +347,15 @@ def find_cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return [list(c) for c in sorted(cycles)]
 
 
-#: The last catalogue read from each folder, with the size and time of every file it was read from.
-_READ: dict[Path, tuple[tuple[tuple[Path, int, int], ...], Catalogue]] = {}
-
-
 def read_catalogue(modules_dir: Path) -> Catalogue:
-    """Every ``<modules_dir>/<id>/index.md`` (folders starting with ``_`` are templates).
-
-    One build asks several times (site, workshops, materials) and the live server on every save: the
-    files are read and validated again only when one of them changed, was added or was removed.
-    """
-    paths = (
-        sorted(p for p in modules_dir.glob("*/index.md") if not p.parent.name.startswith(("_", ".")))
-        if modules_dir.is_dir()
-        else []
-    )
-    stamp = tuple((p, p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
-    key = modules_dir.resolve()
-    if key in _READ and _READ[key][0] == stamp:
-        return _fresh_copy(_READ[key][1])
+    """Every ``<modules_dir>/<id>/index.md`` (folders starting with ``_`` are templates)."""
     catalogue = Catalogue()
-    for path in paths:
-        read_module(path, catalogue)
+    if modules_dir.is_dir():
+        for path in sorted(modules_dir.glob("*/index.md")):
+            if not path.parent.name.startswith(("_", ".")):
+                read_module(path, catalogue)
     check_references(catalogue)
-    _READ[key] = (stamp, catalogue)
-    return _fresh_copy(catalogue)
-
-
-def _fresh_copy(catalogue: Catalogue) -> Catalogue:
-    """A catalogue its caller may add to without changing the remembered one (the modules are shared)."""
-    return Catalogue(
-        dict(catalogue.modules),
-        dict(catalogue.files),
-        {k: dict(v) for k, v in catalogue.lines.items()},
-        list(catalogue.problems),
-    )
+    return catalogue
 
 
 def available(catalogue: Catalogue, features: set[str]) -> dict[str, ModuleInfo]:

@@ -13,6 +13,7 @@ index is filled in a post-transform, when every document has been read.
 
 from __future__ import annotations
 
+import pickle
 from typing import Any
 
 from docutils import nodes
@@ -99,11 +100,21 @@ class InstructorNotesIndex(SphinxDirective):
 # --- the registry ---------------------------------------------------------------------------------
 
 
-def _registry(env: BuildEnvironment) -> dict[str, list[instructor_note]]:
-    """docname → its notes (copies, in page order). Lives in the environment, so it is pickled with it."""
+def _registry(env: BuildEnvironment) -> dict[str, bytes]:
+    """docname → its notes (detached copies, in page order), pickled.
+
+    It lives in the environment, which every build loads: kept as bytes, the notes cost nothing to
+    load until a page that shows them is written.
+    """
     if not hasattr(env, "training_instructor_notes"):
         env.training_instructor_notes = {}
     return env.training_instructor_notes
+
+
+def notes_of(env: BuildEnvironment, docname: str) -> list[instructor_note]:
+    """The instructor notes of ``docname``, as new nodes the caller may change."""
+    blob = _registry(env).get(docname)
+    return pickle.loads(blob) if blob else []
 
 
 def _index_pages(env: BuildEnvironment) -> set[str]:
@@ -128,7 +139,7 @@ def _collect(app: Sphinx, doctree: nodes.document) -> None:
     docname = app.env.docname
     notes = [_detached(note) for note in doctree.findall(instructor_note)]
     if notes:
-        _registry(app.env)[docname] = notes
+        _registry(app.env)[docname] = pickle.dumps(notes)
     if any(True for _ in doctree.findall(instructor_notes_index)):
         _index_pages(app.env).add(docname)
 
@@ -146,9 +157,30 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """Any changed page may have changed its notes: re-read the index pages too."""
-    if added or changed or removed:
-        return sorted(_index_pages(env) - removed)
+    """A removed page takes its notes with it: re-read the index pages."""
+    return sorted(_index_pages(env) - removed) if removed else []
+
+
+def notes_signature(env: BuildEnvironment, docname: str) -> tuple[str, bytes]:
+    """What other pages show of ``docname``: its title and its instructor notes."""
+    title = env.titles.get(docname)
+    return (title.astext() if title is not None else "", _registry(env).get(docname, b""))
+
+
+def _remember_before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    env.training_notes_before = {d: notes_signature(env, d) for d in docnames}  # type: ignore[attr-defined]
+
+
+def _rewrite_index_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Write the index pages again only when a page read in this build changed its title or its notes.
+
+    The index is filled in when a page is written, so it never needs reading again; writing it
+    copies every note of the site, which an edit that changes no note should not pay for.
+    """
+    before: dict[str, Any] = getattr(env, "training_notes_before", {})
+    env.training_notes_before = {}  # type: ignore[attr-defined]
+    if any(notes_signature(env, docname) != signature for docname, signature in before.items()):
+        return sorted(_index_pages(env) - set(before))
     return []
 
 
@@ -200,12 +232,11 @@ class FillNotesIndex(SphinxPostTransform):
         return nodes.reference("", text, refuri=uri, internal=True)
 
     def _groups(self, index_doc: str) -> list[nodes.Node]:
-        registry = _registry(self.env)
         groups: dict[str, list[tuple[str, instructor_note]]] = {}
         for docname in reading_order(self.env):
             if docname == index_doc:
                 continue
-            for note in registry.get(docname, []):
+            for note in notes_of(self.env, docname):
                 group = group_of(docname, self.config.training_modules_dir, self.env.all_docs)
                 groups.setdefault(group, []).append((docname, note))
         if not groups:
@@ -244,5 +275,7 @@ def setup_instructor(app: Sphinx) -> None:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-before-read-docs", _remember_before_read)
+    app.connect("env-updated", _rewrite_index_pages)
     add_asset("instructor.css")
     add_asset("instructor.js")

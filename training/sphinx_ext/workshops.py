@@ -55,8 +55,7 @@ from training.site.staging import origin_of
 from training.sphinx_ext.assets import add_asset
 from training.sphinx_ext.config import exclude, hub_of, per_build
 from training.sphinx_ext.handout_pdf import HandoutPrint, HandoutPrinter, report
-from training.sphinx_ext.instructor import _registry as instructor_notes
-from training.sphinx_ext.instructor import collected_copy, reading_order
+from training.sphinx_ext.instructor import collected_copy, notes_of, notes_signature, reading_order
 from training.sphinx_ext.modules import GeneratedMarkdownDirective, element, path_modules
 from training.sphinx_ext.reference import GeneratedMarkdown, model_reference
 from training.sphinx_ext.warnings import TrainingWarning, warn
@@ -427,10 +426,9 @@ class FillWorkshopParts(SphinxPostTransform):
         return [d for d in reading_order(self.env) if d.startswith(prefix)]
 
     def _notes(self, module_id: str) -> list[nodes.Node]:
-        registry = instructor_notes(self.env)
         result: list[nodes.Node] = []
         for docname in self._module_docs(module_id):
-            for note in registry.get(docname, []):
+            for note in notes_of(self.env, docname):
                 result.append(collected_copy(note, docname, self.env.docname))
         return result or [nodes.paragraph("", "This module has no instructor notes yet.")]
 
@@ -526,12 +524,32 @@ class OmitWorkshopLinks(SphinxPostTransform):
 # --- events --------------------------------------------------------------------------------------
 
 
-def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
-    """A changed module page may change its notes or links: re-read the guides."""
-    if not (added or changed or removed):
-        return []
+def _guides(env: BuildEnvironment) -> list[str]:
     guides = [docname_of(env, slug, "guide") for slug in workshop_pages(env)]
-    return [g for g in guides if g in env.found_docs and g not in removed]
+    return [g for g in guides if g in env.found_docs]
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]) -> list[str]:
+    """A removed page takes its notes and links with it: re-read the guides."""
+    return [g for g in _guides(env) if g not in removed] if removed else []
+
+
+def _guide_signature(env: BuildEnvironment, docname: str) -> tuple[object, ...]:
+    """What a guide shows of a module page: its title, its instructor notes and its nbgitpuller links."""
+    return (notes_signature(env, docname), tuple(_pull_links(env).get(docname, [])))
+
+
+def _remember_before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    env.training_guide_sources_before = {d: _guide_signature(env, d) for d in docnames}  # type: ignore[attr-defined]
+
+
+def _rewrite_guides(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Write the guides again (they are filled in when written) only when what they show of a page changed."""
+    before: dict[str, Any] = getattr(env, "training_guide_sources_before", {})
+    env.training_guide_sources_before = {}  # type: ignore[attr-defined]
+    if any(_guide_signature(env, docname) != signature for docname, signature in before.items()):
+        return [g for g in _guides(env) if g not in before]
+    return []
 
 
 def _landing_note(app: Sphinx, doctree: nodes.document) -> None:
@@ -635,6 +653,8 @@ def setup_workshops(app: Sphinx) -> None:
     app.connect("env-purge-doc", _purge_pull_links)
     app.connect("env-merge-info", _merge_pull_links)
     app.connect("env-get-outdated", _outdated)
+    app.connect("env-before-read-docs", _remember_before_read)
+    app.connect("env-updated", _rewrite_guides)
     app.connect("html-page-context", _page_assets)
     app.connect("write-started", lambda app, builder: _start_printing(app))
     app.connect("html-page-context", _page_written)
