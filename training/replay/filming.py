@@ -11,7 +11,8 @@ The same replay that takes the screenshots films them, so the two cannot disagre
 - :func:`write_video` turns that into a script (:mod:`training.model.video_script`: one chapter per
   step instruction, paced for people), draws the frames with Pillow and encodes them with ffmpeg
   into WebM (VP9) and MP4 (H.264, yuv420p, ``+faststart``), beside a WebVTT captions track, a
-  chapters track and a poster frame.
+  chapters track and a poster frame. The tracks keep the instructions' ``{{ hub.x }}``
+  placeholders: the build fills in the values of the hub it builds for.
 
 Videos are :data:`WIDTH` x :data:`HEIGHT` at :data:`~training.model.video_script.FPS` frames per
 second and must stay within :data:`BYTES_PER_MINUTE` per file.
@@ -255,12 +256,13 @@ class Recorder:
             result_at, result_page = (shots[-1].at, shots[-1].page) if shots else (settled, chapter[-1].end_page)
             takes.append(
                 Take(
-                    instruction(chapter[0].step, hub),
+                    chapter[0].step.instruction or "",
                     tuple(_actions(inputs)),
                     result_at,
                     result_page,
                     any(m.step.waits_for_cloud for m in chapter),
                     tuple(s.name for s in shots),
+                    read_as=instruction(chapter[0].step, hub),
                 )
             )
         return takes
@@ -275,8 +277,13 @@ class Recorder:
 
 
 def instruction(step: Step, hub: HubProfile) -> str:
-    """A step's instruction with the hub's values in it, as the page shows them."""
-    text, _ = substitute(step.instruction or "", hub.values(), code=True)
+    """A step's instruction with the hub's values in it, as the page shows them.
+
+    Raises :class:`FilmingError` when it names a value this hub lacks: its captions could not be shown.
+    """
+    text, unknown = substitute(step.instruction or "", hub.values(), code=True)
+    if unknown:
+        raise FilmingError(f"step {step.title!r}: {{{{ hub.{unknown[0].key} }}}} {unknown[0].reason} ({hub.id})")
     return text
 
 
