@@ -290,6 +290,26 @@ def instruction(step: Step, hub: HubProfile) -> str:
     return text
 
 
+#: Interfaces the replica cannot run, so walkthroughs that need them are never filmed.
+NOT_FILMED = {"rstudio": "RStudio", "vscode": "VS Code"}
+
+
+def not_filmed_reason(walkthrough: Walkthrough, hub: HubProfile) -> str:
+    """The software this hub has that the walkthrough (or one of its steps) needs and that cannot be
+    filmed ('' when none)."""
+    needed = set(walkthrough.requires).union(*(step.requires for step in walkthrough.steps))
+    return " and ".join(NOT_FILMED[f] for f in sorted(needed) if f in NOT_FILMED and f in hub.features)
+
+
+def filmable(walkthrough: Walkthrough, hub: HubProfile) -> bool:
+    """It has instructions, this hub has what it needs, and nothing in it is beyond the replica."""
+    return (
+        bool(walkthrough.instructions())
+        and walkthrough.requires <= hub.features
+        and not not_filmed_reason(walkthrough, hub)
+    )
+
+
 def _actions(inputs: list[Input]) -> Iterator[Action]:
     """Clicks as they are; keys in a row become one typing action (its frame: before the first key)."""
     typed: list[Input] = []

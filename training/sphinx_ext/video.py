@@ -36,8 +36,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from training.model.hub_profile import DEMO_HUB_FILE, HubProfile
+from training.model.hub_profile import DEMO_HUB_FILE
 from training.model.video_script import Cue, format_vtt, length_label, parse_vtt, with_values
+from training.replay.filming import filmable, not_filmed_reason
 from training.replay.walkthrough import Walkthrough, load_file
 from training.sphinx_ext.config import hub_file_from, hub_of
 from training.sphinx_ext.modules import module_of, path_modules
@@ -53,8 +54,6 @@ SUFFIXES = {
     "chapters": ".chapters.vtt",
     "poster": ".poster.jpg",
 }
-#: Interfaces the replica cannot run, so walkthroughs that need them are never filmed.
-NOT_FILMED = {"rstudio": "RStudio", "vscode": "VS Code"}
 OUTPUT_FOLDER = "_videos"
 _told: set[str] = set()
 
@@ -90,22 +89,6 @@ class FoundVideo:
     @property
     def seconds(self) -> float:
         return self.captions[-1].end if self.captions else 0.0
-
-
-def not_filmed_reason(walkthrough: Walkthrough, hub: HubProfile) -> str:
-    """The software this hub has that the walkthrough (or one of its steps) needs and that cannot be
-    filmed ('' when none)."""
-    needed = set(walkthrough.requires).union(*(step.requires for step in walkthrough.steps))
-    return " and ".join(NOT_FILMED[f] for f in sorted(needed) if f in NOT_FILMED and f in hub.features)
-
-
-def filmable(walkthrough: Walkthrough, hub: HubProfile) -> bool:
-    """It has instructions, this hub has what it needs, and nothing in it is beyond the replica."""
-    return (
-        bool(walkthrough.instructions())
-        and walkthrough.requires <= hub.features
-        and not not_filmed_reason(walkthrough, hub)
-    )
 
 
 def find_video(folder: Path, walkthrough: Walkthrough, values: Mapping[str, Any]) -> FoundVideo | None:
