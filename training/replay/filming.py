@@ -72,7 +72,8 @@ SUFFIXES = {
     "poster": ".poster.jpg",
     "shots": ".shots.json",
 }
-#: A chapter without a screenshot shows the screen this long after it ended (before the next one acts).
+#: The last chapter, without a screenshot, shows the screen this long after it ended (the replay
+#: pauses longer while it films: :data:`~training.replay.walkthrough.CHAPTER_PAUSE_MS`).
 SETTLE_SECONDS = 0.3
 #: Size of the poster frame (shown before play): half size, to keep the page light.
 POSTER_SIZE = (WIDTH // 2, HEIGHT // 2)
@@ -243,8 +244,9 @@ class Recorder:
 
     def takes(self, hub: HubProfile) -> list[Take]:
         """One take per replayed chapter. Its result is its last screenshot, or else the screen just
-        before the next chapter acts (a page reports "loaded" before it is painted, so the frames
-        of the moment a step ends may not show it yet)."""
+        before the next chapter starts: the replay leaves the page alone between chapters while it
+        films (a page reports "loaded" before it is painted, and the frames lag the page), and
+        the next chapter may navigate at once."""
         chapters = [c for c in self.chapters() if c[0].status == "done"]  # others: not on this hub
         takes = []
         for number, chapter in enumerate(chapters):
@@ -252,10 +254,7 @@ class Recorder:
             inputs = [i for i in self.inputs if start <= i.at <= end]
             shots = [s for s in self.shots if start <= s.at <= end]
             following = chapters[number + 1] if number + 1 < len(chapters) else None
-            settled = end + SETTLE_SECONDS
-            if following is not None:
-                acts = [i.at for i in self.inputs if following[0].start <= i.at <= following[-1].end]
-                settled = min([following[0].start + SETTLE_SECONDS, *(at - 0.001 for at in acts)])
+            settled = end + SETTLE_SECONDS if following is None else following[0].start
             result_at, result_page = (shots[-1].at, shots[-1].page) if shots else (settled, chapter[-1].end_page)
             takes.append(
                 Take(
