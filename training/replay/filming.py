@@ -398,6 +398,10 @@ def draw_badge(image: Image.Image, text: str) -> None:
     label = "Pressed: " + text.strip("[]").replace("][", ", ") if keys_only else f"Typed: {text}"
     draw = ImageDraw.Draw(image)
     left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+    while right - left + 32 > WIDTH - 48 and len(label) > 12:  # a long command: its end, just typed, shows
+        prefix, rest = label.split(": ", 1)
+        label = f"{prefix}: …{rest.lstrip('…')[4:]}"
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
     width, height = right - left + 32, bottom - top + 20
     x0, y0 = (WIDTH - width) // 2, HEIGHT - height - 24
     draw.rounded_rectangle((x0, y0, x0 + width, y0 + height), radius=10, fill=BADGE_BACKGROUND)
