@@ -34,15 +34,18 @@ def _hub_page_ready(run: w.Run) -> None:
 
 WALKTHROUGH = w.Walkthrough(
     "Choose an environment, start it, and change your choice",
-    w.open_hub(),
-    w.log_in(),
+    w.say("Open {{ hub.url }}: the hub shows its login page.", w.open_hub()),
+    w.say("Log in with {{ hub.login.provider_name }}. The hub shows Server Options.", w.log_in()),
     w.expect("Server Options", role="heading"),
     w.screenshot(
         "server-options",
         "The Server Options page: the hub's profiles, each with its choices, and the Start button",
         crop="#spawn_form",
     ),
-    w.do("choose Other... and type an image", _type_custom_image, requires=["custom-image"]),
+    w.say(
+        "To use an image that is not in the list, choose the list's last choice. Type the image's full name with its tag.",
+        w.do("choose Other... and type an image", _type_custom_image, requires=["custom-image"]),
+    ),
     w.screenshot(
         "custom-image",
         "The Server Options page with Other... chosen and an image name typed into the free-text field",
@@ -55,7 +58,10 @@ WALKTHROUGH = w.Walkthrough(
         requires=["build-image"],
     ),
     w.open_hub("hub/spawn"),
-    w.choose_profile(),
+    w.say(
+        "If you are not sure, keep what is already selected. Click Start: a page says Your server is starting up.",
+        w.choose_profile(),
+    ),
     w.start(),
     w.expect("Your server is starting up."),
     w.screenshot(
@@ -64,12 +70,21 @@ WALKTHROUGH = w.Walkthrough(
         clip=(0, 0, 1280, 360),
         hub_dependent=False,
     ),
-    w.wait_for_lab(),
-    w.menu("File", "Hub Control Panel", new_tab=True),
+    w.say(
+        "You do not need to do anything: the page moves on to your server by itself when it is ready.",
+        w.wait_for_lab(),
+    ),
+    w.say(
+        "To change your choice, open the File menu and click Hub Control Panel. It opens in a new browser tab.",
+        w.menu("File", "Hub Control Panel", new_tab=True),
+    ),
     w.do("wait for the page's scripts", _hub_page_ready),
-    w.click("Stop My Server"),
+    w.say(
+        "Click Stop My Server. When the page shows Start My Server, your server has stopped.",
+        w.click("Stop My Server"),
+    ),
     w.expect("Start My Server", role="button", timeout=60),
-    w.click("Start My Server"),
+    w.say("Click Start My Server. The Server Options page opens: choose again.", w.click("Start My Server")),
     w.expect("Server Options", role="heading"),
     requires=["profile-options"],
 )

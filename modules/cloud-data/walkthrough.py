@@ -16,11 +16,17 @@ def echo_scratch(run: w.Run) -> None:
     w.terminal_text(run, bucket.url.replace("{username}", run.replica.username))
 
 
+OPEN_HUB, *STARTING = w.into_jupyterlab()
+
 WALKTHROUGH = w.Walkthrough(
     "See your bucket's address in a terminal",
-    *w.into_jupyterlab(),
-    w.open_terminal(),
-    w.do("print the scratch bucket's address", echo_scratch, requires=["lab", "scratch-bucket"]),
+    w.say("Open {{ hub.url }}, log in and start your server: JupyterLab opens.", OPEN_HUB),
+    *STARTING,
+    w.say("In the Launcher, click Terminal under Other. A terminal opens.", w.open_terminal()),
+    w.say(
+        "Type echo ${{ hub.storage.scratch.env }} and press Enter. The terminal answers with your own address.",
+        w.do("print the scratch bucket's address", echo_scratch, requires=["lab", "scratch-bucket"]),
+    ),
     w.screenshot(
         "scratch-bucket-terminal",
         "A JupyterLab terminal after echo of the scratch bucket variable: it prints your own folder in the bucket",

@@ -59,19 +59,25 @@ def _run_failing_cell(run: w.Run) -> None:
 
 WALKTHROUGH = w.Walkthrough(
     "Find the facts and logs for a help request",
-    w.open_hub(),
+    w.say("Open {{ hub.url }}, log in and start your server. The hub shows Your server is starting up.", w.open_hub()),
     w.log_in(),
     w.choose_profile(),
     w.start(),
-    w.do("open the Event log", _open_event_log, labels=["Your server is starting up.", "Event log"]),
+    w.say(
+        "Under the progress bar, click Event log to see each step of the start.",
+        w.do("open the Event log", _open_event_log, labels=["Your server is starting up.", "Event log"]),
+    ),
     w.screenshot(
         "spawn-event-log",
         "The page Your server is starting up., with its progress bar and the Event log opened under it",
         crop="div.container:has(#progress-details)",
         hub_dependent=False,
     ),
-    w.wait_for_lab(),
-    w.menu("File", "Hub Control Panel", new_tab=True),
+    w.say("When your server is ready, JupyterLab opens.", w.wait_for_lab()),
+    w.say(
+        "Open the File menu and click Hub Control Panel. Your username is at the top right, next to Logout.",
+        w.menu("File", "Hub Control Panel", new_tab=True),
+    ),
     w.expect("Stop My Server", role="button"),
     w.screenshot(
         "hub-control-panel-username",
@@ -79,16 +85,28 @@ WALKTHROUGH = w.Walkthrough(
         clip=(0, 0, 1280, 72),
         hub_dependent=False,
     ),
-    w.back_to_jupyterlab(),
+    w.say(
+        "Back in JupyterLab, open a new notebook from the Launcher: Notebook > Python 3 (ipykernel).",
+        w.back_to_jupyterlab(),
+    ),
     w.do(
         "new Python notebook",
         _new_python_notebook,
         requires=["lab", "python"],
         labels=["Notebook", "Python 3 (ipykernel)"],
     ),
-    w.menu("View", "Show Log Console"),
-    w.do("Log Level: Info", _log_level_info, requires=["lab"], labels=["Log Level", "Info"]),
-    w.do("run a cell that fails", _run_failing_cell, requires=["lab", "python"]),
+    w.say(
+        "Open the View menu and click Show Log Console. The Log Console opens under the notebook.",
+        w.menu("View", "Show Log Console"),
+    ),
+    w.say(
+        "In its toolbar, set Log Level to Info: it then records every output and error of the notebook.",
+        w.do("Log Level: Info", _log_level_info, requires=["lab"], labels=["Log Level", "Info"]),
+    ),
+    w.say(
+        'Run open("results.csv"), which fails. Its error appears in the Log Console, with the time it happened.',
+        w.do("run a cell that fails", _run_failing_cell, requires=["lab", "python"]),
+    ),
     w.screenshot(
         "log-console",
         "JupyterLab with the Log Console open under a notebook: at Log Level Info it lists the cell's "

@@ -236,11 +236,20 @@ LINK_IN_JUPYTERLAB = w.Walkthrough(
         frozenset({"lab"}),
         needs_materials=True,
     ),
-    w.do("click the link while logged out", _needs_upstream(_click_link_holding_the_sync), requires=["lab"]),
-    w.log_in(),
-    w.choose_profile(),
+    w.say(
+        "Click a link to the materials. If you are not logged in, the hub asks you to log in first.",
+        w.do("click the link while logged out", _needs_upstream(_click_link_holding_the_sync), requires=["lab"]),
+    ),
+    w.say("Log in with {{ hub.login.provider_name }}.", w.log_in()),
+    w.say(
+        "If your server is not running, it starts. The Server Options page appears first: click Start.",
+        w.choose_profile(),
+    ),
     w.start(),
-    w.do("nbgitpuller's page: Synchronizing git repository ...", _sync_page_shown, requires=["lab"]),
+    w.say(
+        "nbgitpuller's page appears: Synchronizing git repository, with a progress bar.",
+        w.do("nbgitpuller's page: Synchronizing git repository ...", _sync_page_shown, requires=["lab"]),
+    ),
     w.screenshot(
         "sync-page",
         "nbgitpuller's page while it copies the materials: \"Synchronizing git repository before sending "
@@ -248,7 +257,10 @@ LINK_IN_JUPYTERLAB = w.Walkthrough(
         clip=(0, 0, 1280, 260),
         requires=["lab"],
     ),
-    w.do("let the pull run", _release_sync, requires=["lab"]),
+    w.say(
+        "nbgitpuller copies the materials into the folder {{ hub.materials.clone_dir }}. The notebook opens in a tab.",
+        w.do("let the pull run", _release_sync, requires=["lab"]),
+    ),
     w.wait_for_lab(),
     w.wait_for_file(NOTEBOOK_NAME),
     w.do("the materials are cloned into the home folder", _clone_is_there, requires=["lab"]),
@@ -260,17 +272,26 @@ LINK_IN_JUPYTERLAB = w.Walkthrough(
         "materials, and the notebook check-my-materials.ipynb is open",
         requires=["lab"],
     ),
-    w.do("change the text in the notebook and save it", _write_my_answer, requires=["lab"]),
+    w.say(
+        "The copy is yours to change. Write your own text in a cell, run it, and save the notebook with Ctrl+S.",
+        w.do("change the text in the notebook and save it", _write_my_answer, requires=["lab"]),
+    ),
     w.do("make notes.txt and delete a notebook", _learner_makes_a_file_and_deletes_one, requires=["lab"]),
     w.do("the instructor adds notes.txt to the materials", _instructor_updates_the_materials, requires=["lab"]),
-    w.do("click the link again", _click_link_again, requires=["lab"]),
+    w.say(
+        "Days later, the materials were updated. Click the link again: your text stays in the notebook.",
+        w.do("click the link again", _click_link_again, requires=["lab"]),
+    ),
     w.wait_for_lab(),
     w.wait_for_file(NOTEBOOK_NAME),
     w.do("the edit is kept, notes renamed, the deleted notebook back", _after_the_second_click, requires=["lab"]),
     w.do("the notebook shows the learner's text", _answer_still_in_the_notebook, requires=["lab"]),
     w.do("the notebook is rendered and its kernel idle", _notebook_ready, requires=["lab"]),
     w.do("widen the File Browser", _widen_file_browser, requires=["lab"]),
-    w.do("the File Browser shows both notes files", _show_folder_in_file_browser, requires=["lab"]),
+    w.say(
+        "The update brought a notes.txt of its own, so your notes.txt is renamed: notes__ and the date and time.",
+        w.do("the File Browser shows both notes files", _show_folder_in_file_browser, requires=["lab"]),
+    ),
     w.screenshot(
         "after-update",
         "JupyterLab after the second click: the File Browser lists notes.txt from the update next to the "

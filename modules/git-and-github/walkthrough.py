@@ -51,27 +51,41 @@ def _create_practice_remote(run: w.Run) -> None:
 
 
 NO_GITHUB = "github.com cannot be reached from the replica"
+OPEN_HUB, *STARTING = w.into_jupyterlab()
 
 WALKTHROUGH = w.Walkthrough(
     "Git in the terminal: your name, clone, commit, push",
-    *w.into_jupyterlab(),
-    w.open_terminal(),
+    w.say("Open {{ hub.url }}, log in and start your server: JupyterLab opens.", OPEN_HUB),
+    *STARTING,
+    w.say("In the Launcher, click Terminal under Other. A terminal opens in your home folder.", w.open_terminal()),
     # Not taught: a steady clock and thread count, so the picture is the same in every run.
     w.run_in_terminal(f"export {STEADY_GIT}"),
     *([w.run_in_terminal(f'alias git="{FROZEN_GIT} git"')] if FROZEN_GIT else []),
     w.do("GitHub's part: a repository with a README", _create_practice_remote),
-    w.run_in_terminal("mkdir -p ~/projects && cd ~/projects"),
+    w.say(
+        "Clone your repository into a folder of its own, for example ~/projects, with git clone.",
+        w.run_in_terminal("mkdir -p ~/projects && cd ~/projects"),
+    ),
     w.run_in_terminal(f"git clone file://{REMOTE}", expect="Cloning into 'my-analysis'"),
     # git prints the remote's "Total" line and its own "Receiving objects" line in either order (a
     # race between two processes), so the picture starts after the clone.
-    w.run_in_terminal("clear"),
+    w.say(
+        "Tell git who you are, once: your name and email with git config, then check them with --list.",
+        w.run_in_terminal("clear"),
+    ),
     w.run_in_terminal('git config --global user.name "Ada Lovelace"'),
     w.run_in_terminal('git config --global user.email "ada@users.noreply.github.com"'),
     w.run_in_terminal("git config --global --list", expect="user.email=ada@users.noreply.github.com"),
-    w.run_in_terminal("cd my-analysis && echo 'First result' > notes.md"),
+    w.say(
+        "Go into the repository and change a file. Record the change with git add and git commit.",
+        w.run_in_terminal("cd my-analysis && echo 'First result' > notes.md"),
+    ),
     w.run_in_terminal("git add notes.md"),
     w.run_in_terminal('git commit -m "Add my first notes"', expect="1 file changed"),
-    w.run_in_terminal("git push", expect="main -> main"),
+    w.say(
+        "git push sends your commits. It ends with main -> main.",
+        w.run_in_terminal("git push", expect="main -> main"),
+    ),
     w.screenshot(
         "git-terminal",
         "A terminal on the hub, in a cloned repository: git config sets your name and email, then "

@@ -67,27 +67,39 @@ def _new_launcher(run: w.Run) -> None:
     run.page.locator(".jp-Launcher:visible").wait_for()
 
 
+OPEN_HUB, *STARTING = w.into_jupyterlab()
+
 WALKTHROUGH = w.Walkthrough(
     "A missing package, the kernels and the Restart Kernel dialog",
-    *w.into_jupyterlab(),
+    w.say(
+        "Open {{ hub.url }}, log in and start your server. In the Launcher, each card under Notebook is one kernel.",
+        OPEN_HUB,
+    ),
+    *STARTING,
     w.screenshot(
         "launcher-kernels",
         "The Notebook section of JupyterLab's Launcher: one card for each kernel the image offers",
         crop=".jp-Launcher-section",
     ),
-    _new_notebook("Python 3 (ipykernel)"),
-    _run_cell(f"import {MISSING}", "ModuleNotFoundError"),
+    w.say("Under Notebook, click Python 3 (ipykernel). A new notebook opens.", _new_notebook("Python 3 (ipykernel)")),
+    w.say(
+        "Run import cmocean. ModuleNotFoundError: No module named 'cmocean' means the package is not there.",
+        _run_cell(f"import {MISSING}", "ModuleNotFoundError"),
+    ),
     w.screenshot(
         "module-not-found",
         f"A notebook cell 'import {MISSING}' and its red error: ModuleNotFoundError: No module named '{MISSING}'",
         crop=".jp-NotebookPanel:visible .jp-Cell",
         hub_dependent=False,
     ),
-    w.do(
-        "Kernel > Restart Kernel…",
-        _restart_kernel,
-        requires=["lab"],
-        labels=["Kernel", "Restart Kernel…", "Restart Kernel?"],
+    w.say(
+        "After an install, restart the kernel: open the Kernel menu and click Restart Kernel…",
+        w.do(
+            "Kernel > Restart Kernel…",
+            _restart_kernel,
+            requires=["lab"],
+            labels=["Kernel", "Restart Kernel…", "Restart Kernel?"],
+        ),
     ),
     w.screenshot(
         "restart-kernel-dialog",
@@ -95,8 +107,15 @@ WALKTHROUGH = w.Walkthrough(
         crop=".jp-Dialog-content",
         hub_dependent=False,
     ),
-    w.do("click Restart", _confirm_restart, requires=["lab"], labels=["Restart"]),
-    w.do("+ (New Launcher)", _new_launcher, requires=["lab", "r"]),
+    w.say(
+        "Click Restart. The kernel restarts, and the variables you had are gone.",
+        w.do("click Restart", _confirm_restart, requires=["lab"], labels=["Restart"]),
+    ),
+    w.say(
+        "For R, click the + next to the tabs, then R under Notebook. Run library(cmocean): "
+        "there is no package called ‘cmocean’.",
+        w.do("+ (New Launcher)", _new_launcher, requires=["lab", "r"]),
+    ),
     _new_notebook("R"),
     _run_cell(f"library({MISSING})", "there is no package called"),
     w.screenshot(

@@ -292,21 +292,39 @@ def _open_in_jupyter_notebook(run: w.Run) -> None:
 
 # --- the walkthroughs -------------------------------------------------------------------------------
 
+OPEN_HUB, *STARTING = w.into_jupyterlab()
+
 PYTHON = w.Walkthrough(
     "Tour JupyterLab with a Python notebook, a terminal and the Running panel",
-    *w.into_jupyterlab(),
+    w.say(
+        "Open {{ hub.url }}, log in and start your server. JupyterLab shows the File Browser and the Launcher.",
+        OPEN_HUB,
+    ),
+    *STARTING,
     w.open_file_browser(),
     w.screenshot(
         "launcher",
         "JupyterLab just after the server started: the menu bar at the top, the icons of the left sidebar, "
         "the File Browser, and the Launcher with its Notebook, Console and Other sections",
     ),
-    w.launcher("Python 3 (ipykernel)", "Notebook"),
+    w.say(
+        "In the Launcher, under Notebook, click Python 3 (ipykernel). A tab called Untitled.ipynb opens.",
+        w.launcher("Python 3 (ipykernel)", "Notebook"),
+    ),
     w.do("the kernel starts: Python 3 (ipykernel) | Idle in the status bar", _kernel_idle("Python 3 (ipykernel)")),
-    menu("File", "Rename Notebook…"),
+    w.say(
+        "Give it a name: open the File menu, click Rename Notebook…, type first-steps.ipynb and click Rename.",
+        menu("File", "Rename Notebook…"),
+    ),
     w.do(f"rename the notebook to {NOTEBOOK}", _rename_to(NOTEBOOK), labels=["Rename File", "Rename"]),
-    w.do("a Markdown cell with a heading", _markdown_cell("# My first notebook")),
-    w.do("run a code cell", _run_cell("x = 6 * 7\nx", "42")),
+    w.say(
+        "Press Esc, then M: the cell is now Markdown. Type a heading and press Shift+Enter.",
+        w.do("a Markdown cell with a heading", _markdown_cell("# My first notebook")),
+    ),
+    w.say(
+        "Type code into the next cell and press Shift+Enter. The cell runs, and its output appears under it.",
+        w.do("run a code cell", _run_cell("x = 6 * 7\nx", "42")),
+    ),
     w.do(
         "run a second code cell", _run_cell("import platform\nprint('Python', platform.python_version())", "Python 3")
     ),
@@ -315,7 +333,10 @@ PYTHON = w.Walkthrough(
         "A notebook in JupyterLab: a heading, two code cells with their outputs, the notebook toolbar, "
         "and the status bar showing Python 3 (ipykernel) | Idle",
     ),
-    w.open_menu("Kernel"),
+    w.say(
+        "The code runs in the notebook's kernel. Its menu, Kernel, can interrupt it or restart it.",
+        w.open_menu("Kernel"),
+    ),
     w.screenshot(
         "kernel-menu",
         "JupyterLab's Kernel menu: Interrupt Kernel, Restart Kernel…, Restart Kernel and Clear…, "
@@ -324,30 +345,51 @@ PYTHON = w.Walkthrough(
         hub_dependent=False,
         blur=False,
     ),
-    w.do(
-        "start a cell that runs for a minute",
-        _run_cell("import time\nfor second in range(60):\n    time.sleep(1)", wait=False),
+    w.say(
+        "This cell runs for a minute. It shows [*] until it is done.",
+        w.do(
+            "start a cell that runs for a minute",
+            _run_cell("import time\nfor second in range(60):\n    time.sleep(1)", wait=False),
+        ),
     ),
-    menu("Kernel", "Interrupt Kernel"),
+    w.say(
+        "To stop it, open the Kernel menu and click Interrupt Kernel. Python shows KeyboardInterrupt.",
+        menu("Kernel", "Interrupt Kernel"),
+    ),
     w.do(
         "the cell stops with KeyboardInterrupt",
         lambda run: _panel(run).get_by_text("KeyboardInterrupt").first.wait_for(),
     ),
     w.do("the kernel is idle again", _kernel_idle("Python 3 (ipykernel)")),
-    menu("Kernel", "Restart Kernel…"),
+    w.say(
+        "To start fresh, open the Kernel menu and click Restart Kernel…, then Restart in the dialog.",
+        menu("Kernel", "Restart Kernel…"),
+    ),
     w.do(
         "confirm the restart",
         _dialog("Restart Kernel?", "All variables will be lost.", "Restart"),
         labels=["Restart Kernel?", "Restart"],
     ),
     w.do("the kernel is back", _kernel_idle("Python 3 (ipykernel)")),
-    w.do("x is gone after the restart", _run_cell("x", "NameError")),
-    w.do("delete the cell that runs too long: Esc, then D, D", _delete_cell_with("range(60)")),
-    menu("Run", "Run All Cells"),
+    w.say(
+        "After a restart every variable is gone: x gives a NameError.",
+        w.do("x is gone after the restart", _run_cell("x", "NameError")),
+    ),
+    w.say(
+        "Delete the cell that runs too long: click it, press Esc, then D twice.",
+        w.do("delete the cell that runs too long: Esc, then D, D", _delete_cell_with("range(60)")),
+    ),
+    w.say("Run > Run All Cells runs the cells again from the top: x is back.", menu("Run", "Run All Cells")),
     w.do("the notebook ran from the top: x is back", _ran_from_the_top),
-    w.do("open the Table of Contents", _sidebar("Table of Contents"), labels=["Table of Contents"]),
+    w.say(
+        "The icon Table of Contents on the left lists the headings of the notebook.",
+        w.do("open the Table of Contents", _sidebar("Table of Contents"), labels=["Table of Contents"]),
+    ),
     w.do("it lists the notebook's heading", _toc_shows("My first notebook")),
-    w.do("open the command palette and search", _command_palette("restart")),
+    w.say(
+        "Press Ctrl+Shift+C for the command palette, and type a few letters: it finds every command.",
+        w.do("open the command palette and search", _command_palette("restart")),
+    ),
     w.screenshot(
         "command-palette",
         "JupyterLab's command palette with the word restart typed in: the matching commands, "
@@ -357,23 +399,35 @@ PYTHON = w.Walkthrough(
         blur=False,
     ),
     w.do("close the palette", _press("Escape")),
-    menu("File", "Save Notebook"),
+    w.say("Save: File > Save Notebook. The dot on the notebook's tab goes away.", menu("File", "Save Notebook")),
     w.do("saved: no dot on the tab", _saved),
-    w.do(f"close the tab of {NOTEBOOK}", _close_current_tab),
+    w.say(
+        "Close the notebook's tab with the × on the tab. Its kernel keeps running.",
+        w.do(f"close the tab of {NOTEBOOK}", _close_current_tab),
+    ),
     w.do("its kernel is still running on the server", _kernels_running(1)),
-    w.open_file_browser(),
+    w.say(
+        "In the Launcher, click Terminal under Other. Type ls and press Enter: it lists the files of your home folder.",
+        w.open_file_browser(),
+    ),
     w.open_terminal(),
     w.run_in_terminal("ls", expect=NOTEBOOK),
     w.screenshot(
         "terminal",
         "A terminal in JupyterLab: the command ls lists the notebook first-steps.ipynb in the home folder",
     ),
-    w.do("close the terminal's tab", _close_current_tab),
+    w.say(
+        "Close the terminal's tab too: the terminal keeps running.",
+        w.do("close the terminal's tab", _close_current_tab),
+    ),
     w.do("the terminal is still running on the server", _terminals_running(1)),
-    w.do(
-        "open Running Terminals and Kernels",
-        _sidebar("Running Terminals and Kernels"),
-        labels=["Running Terminals and Kernels"],
+    w.say(
+        "Click the icon Running Terminals and Kernels on the left. Under Kernels and Terminals, both still run.",
+        w.do(
+            "open Running Terminals and Kernels",
+            _sidebar("Running Terminals and Kernels"),
+            labels=["Running Terminals and Kernels"],
+        ),
     ),
     w.do("it lists the closed notebook's kernel and the terminal", _running_panel_lists(NOTEBOOK, "terminals/1")),
     w.screenshot(
@@ -381,17 +435,23 @@ PYTHON = w.Walkthrough(
         "The Running Terminals and Kernels panel after closing both tabs: under Kernels, the kernel of "
         "first-steps.ipynb is still running; under Terminals, terminals/1 is too",
     ),
-    w.do(
-        "Kernels: Shut Down the kernel of the closed notebook",
-        _shut_down_kernel_of(NOTEBOOK),
-        labels=["Kernels", "Shut Down"],
+    w.say(
+        "To stop a kernel, point at it under Kernels and click the × (Shut Down) that appears.",
+        w.do(
+            "Kernels: Shut Down the kernel of the closed notebook",
+            _shut_down_kernel_of(NOTEBOOK),
+            labels=["Kernels", "Shut Down"],
+        ),
     ),
     w.do("no kernel is left", _kernels_running(0)),
-    w.open_file_browser(),
+    w.say("Double-click first-steps.ipynb in the File Browser: its kernel starts again.", w.open_file_browser()),
     w.do(f"open {NOTEBOOK} again from the File Browser", _open_from_file_browser(NOTEBOOK)),
     w.do("its kernel starts again", _kernel_idle("Python 3 (ipykernel)")),
     w.do("one kernel is running", _kernels_running(1)),
-    menu("File", "Close and Shut Down Notebook…"),
+    w.say(
+        "To close a notebook and stop its kernel in one go: File > Close and Shut Down Notebook…, then Ok.",
+        menu("File", "Close and Shut Down Notebook…"),
+    ),
     w.do(
         "confirm",
         _dialog("Shut down the notebook?", f'Are you sure you want to close "{NOTEBOOK}"?', "Ok"),
@@ -408,23 +468,45 @@ PYTHON = w.Walkthrough(
 
 R = w.Walkthrough(
     "Run an R notebook in JupyterLab",
-    *w.into_jupyterlab(),
-    w.launcher("R", "Notebook"),
+    w.say("Open {{ hub.url }}, log in and start your server: JupyterLab opens.", OPEN_HUB),
+    *STARTING,
+    w.say(
+        "In the Launcher, under Notebook, click R. It runs R in a notebook, with the IRkernel kernel.",
+        w.launcher("R", "Notebook"),
+    ),
     w.do("the R kernel starts: R | Idle in the status bar", _kernel_idle("R")),
-    menu("File", "Rename Notebook…"),
+    w.say(
+        "Give it a name: open the File menu, click Rename Notebook…, type first-steps-r.ipynb and click Rename.",
+        menu("File", "Rename Notebook…"),
+    ),
     w.do(f"rename the notebook to {R_NOTEBOOK}", _rename_to(R_NOTEBOOK)),
-    w.do("a Markdown cell with a heading", _markdown_cell("# My first R notebook")),
-    w.do("run an R cell", _run_cell("x <- c(3, 1, 4, 1, 5, 9)\nmean(x)", "3.83333333333333")),
+    w.say(
+        "Press Esc, then M: the cell is now Markdown. Type a heading and press Shift+Enter.",
+        w.do("a Markdown cell with a heading", _markdown_cell("# My first R notebook")),
+    ),
+    w.say(
+        "Type R code into the next cell and press Shift+Enter. Its output appears under it.",
+        w.do("run an R cell", _run_cell("x <- c(3, 1, 4, 1, 5, 9)\nmean(x)", "3.83333333333333")),
+    ),
     w.do("run a second R cell", _run_cell("R.version.string", "R version")),
     w.screenshot(
         "r-notebook",
         "An R notebook in JupyterLab: a heading and two R cells with their outputs; the toolbar and the "
         "status bar name the kernel R",
     ),
-    w.do("start a cell that runs for a minute", _run_cell("Sys.sleep(60)", wait=False)),
-    menu("Kernel", "Interrupt Kernel"),
+    w.say(
+        "This cell runs for a minute. It shows [*] until it is done.",
+        w.do("start a cell that runs for a minute", _run_cell("Sys.sleep(60)", wait=False)),
+    ),
+    w.say(
+        "To stop it, open the Kernel menu and click Interrupt Kernel. The kernel becomes Idle again.",
+        menu("Kernel", "Interrupt Kernel"),
+    ),
     w.do("the R kernel is idle again, well before the minute is over", _kernel_idle("R")),
-    w.do("x survived the interrupt", _run_cell("print(x)", "[1] 3 1 4 1 5 9")),
+    w.say(
+        "Your variables are kept: print(x) still shows x.",
+        w.do("x survived the interrupt", _run_cell("print(x)", "[1] 3 1 4 1 5 9")),
+    ),
     requires=["lab", "r"],
 )
 

@@ -42,7 +42,7 @@ def _server_state_after_logout(run: w.Run) -> None:
 
 FROM_HUB_HOME = w.Walkthrough(
     "Log in and log out from the hub's home page, as from RStudio",
-    w.open_hub(),
+    w.say("Open {{ hub.url }}: the hub shows its login page.", w.open_hub()),
     w.screenshot(
         "login-page",
         # What the crop shows depends on the provider: the module page gives each one its own alt text.
@@ -50,12 +50,15 @@ FROM_HUB_HOME = w.Walkthrough(
         "or, on a shared-password hub, the Sign in form with Username, Password and the Sign in button",
         crop="#login-main .service-login, #login-main form",
     ),
-    w.log_in(),
-    w.choose_profile(),
+    w.say("Log in with {{ hub.login.provider_name }}.", w.log_in()),
+    w.say("For now, keep what is already selected and click Start. Your server starts.", w.choose_profile()),
     w.start(),
     w.do("the server is running", _wait_running),
-    w.open_hub("hub/home"),
-    w.click("Logout"),
+    w.say(
+        "In the browser's address bar, open {{ hub.url }}/hub/home. This is the hub's own page, the Hub Control Panel.",
+        w.open_hub("hub/home"),
+    ),
+    w.say("Click Logout at the top right. The hub shows its login page again.", w.click("Logout")),
     w.do("back on the hub's login page", _back_on_login_page),
     w.do("the server is running or stopped, as the hub is configured", _server_state_after_logout),
 )

@@ -88,16 +88,22 @@ FROM_JUPYTERLAB = w.Walkthrough(
 
 FROM_RSTUDIO = w.Walkthrough(
     "Stop your server from the hub's home page, as from RStudio",
-    w.open_hub(),
+    w.say("Open {{ hub.url }}, log in and start your server.", w.open_hub()),
     w.log_in(),
     w.choose_profile(),
     w.start(),
     w.do("the server is running", _server_is_running),
     w.not_replayed("RStudio: File > Quit Session... ends R, not the server", requires=["rstudio"]),
-    w.open_hub("hub/home"),
+    w.say(
+        "In the browser's address bar, open {{ hub.url }}/hub/home. That address always opens the Hub Control Panel.",
+        w.open_hub("hub/home"),
+    ),
     w.expect("Stop My Server", role="button"),
     w.do("wait for the page's scripts", _hub_page_ready),
-    w.click("Stop My Server"),
+    w.say(
+        "Click the red Stop My Server button. When only Start My Server is left, your server has stopped.",
+        w.click("Stop My Server"),
+    ),
     w.expect("Start My Server", role="button", timeout=60),
     w.do("the server is stopped", _server_is_stopped),
 )

@@ -208,9 +208,15 @@ def show_launcher(run: w.Run) -> None:
     run.page.locator(".jp-Launcher:visible").first.wait_for()
 
 
+OPEN_HUB, *STARTING = w.into_jupyterlab()
+
 WALKTHROUGH = w.Walkthrough(
     "Upload, download and check your usage",
-    *w.into_jupyterlab(),
+    w.say(
+        "Open {{ hub.url }}, log in and start your server. Upload Files is the arrow pointing up, above the file list.",
+        OPEN_HUB,
+    ),
+    *STARTING,
     w.open_file_browser(),
     w.screenshot(
         "upload-button",
@@ -218,20 +224,29 @@ WALKTHROUGH = w.Walkthrough(
         clip=(0, 28, 284, 110),
         hub_dependent=False,
     ),
-    w.do(
-        "upload temperatures.csv with the Upload Files button",
-        upload_with_button,
-        requires=["lab"],
-        labels=["Upload Files"],
+    w.say(
+        "Click Upload Files, choose a file in the window that opens, and confirm. The file is in the list.",
+        w.do(
+            "upload temperatures.csv with the Upload Files button",
+            upload_with_button,
+            requires=["lab"],
+            labels=["Upload Files"],
+        ),
     ),
-    w.do("drag rainfall.csv onto the File Browser", drag_and_drop, requires=["lab"]),
+    w.say(
+        "Or drag files from your computer's file manager and drop them onto the file list.",
+        w.do("drag rainfall.csv onto the File Browser", drag_and_drop, requires=["lab"]),
+    ),
     w.screenshot(
         "uploaded-files",
         "The File Browser listing the two uploaded files, rainfall.csv and temperatures.csv",
         clip=(33, 68, 152, 110),  # not the Modified column: "now" and "1s ago" change from run to run
         hub_dependent=False,
     ),
-    open_context_menu("temperatures.csv"),
+    w.say(
+        "To download a file, right-click it in the File Browser and choose Download.",
+        open_context_menu("temperatures.csv"),
+    ),
     w.screenshot(
         "download-menu",
         "The menu that opens when you right-click a file in the File Browser, with Download in it",
@@ -241,14 +256,23 @@ WALKTHROUGH = w.Walkthrough(
     ),
     download("temperatures.csv"),
     w.do("make a results folder", make_results_folder, requires=["lab"]),
-    open_context_menu("results"),
+    w.say("A folder's right-click menu has no Download.", open_context_menu("results")),
     w.do("a folder's menu has no Download", folder_has_no_download, requires=["lab"]),
-    w.do("click the Launcher tab", show_launcher, requires=["lab"], labels=["Launcher"]),
+    w.say(
+        "Click the Launcher tab, then Terminal under Other.",
+        w.do("click the Launcher tab", show_launcher, requires=["lab"], labels=["Launcher"]),
+    ),
     w.open_terminal(),
-    w.run_in_terminal("du -sh ~"),
+    w.say("Run du -sh ~ to see how much space your home folder uses.", w.run_in_terminal("du -sh ~")),
     w.do("see the size of the home folder", home_usage_printed, requires=["lab"]),
-    w.run_in_terminal("tar -czf results.tar.gz results", expect="$"),
-    w.run_in_terminal("clear"),
+    w.say(
+        "To download a folder, pack it into one file first: tar -czf results.tar.gz results.",
+        w.run_in_terminal("tar -czf results.tar.gz results", expect="$"),
+    ),
+    w.say(
+        "List each folder's size, largest last, with du -h --max-depth=1 | sort -h. The last line is the total.",
+        w.run_in_terminal("clear"),
+    ),
     w.run_in_terminal("du -h --max-depth=1 | sort -h", expect="./results"),
     w.screenshot(
         "terminal-usage",
@@ -256,15 +280,24 @@ WALKTHROUGH = w.Walkthrough(
         clip=(284, 28, 996, 260),
         hub_dependent=False,
     ),
-    w.open_file_browser(),
+    w.say(
+        "If results.tar.gz does not appear in the File Browser, click the circular arrow to refresh it.",
+        w.open_file_browser(),
+    ),
     refresh("results.tar.gz"),
-    open_context_menu("results.tar.gz"),
+    w.say("Right-click results.tar.gz and choose Download.", open_context_menu("results.tar.gz")),
     download("results.tar.gz"),
-    open_context_menu("temperatures.csv"),
+    w.say(
+        "To delete a file, right-click it and choose Delete. Click Delete in the dialog.",
+        open_context_menu("temperatures.csv"),
+    ),
     delete_permanently("temperatures.csv"),
-    open_context_menu("results"),
+    w.say(
+        "JupyterLab deletes a folder only when it is empty: Delete Failed says so. Click Close.",
+        open_context_menu("results"),
+    ),
     delete_full_folder("results"),
-    w.run_in_terminal("rm -r results"),
+    w.say("Delete such a folder in a terminal instead: rm -r results.", w.run_in_terminal("rm -r results")),
     folder_removed("results"),
     w.not_replayed(
         "a hub that keeps a Trash: Move to Trash, then du -sh and rm -rf ~/.local/share/Trash",

@@ -3,7 +3,9 @@
 A walkthrough step that carries an ``instruction`` (the sentence a learner reads) starts a
 *chapter*; the steps after it without one belong to the same chapter. Each chapter becomes one
 caption cue and one chapter cue with that same text, so the captions, the chapter list and the
-transcript under the player say exactly what the walkthrough says.
+transcript under the player say exactly what the walkthrough says. The cues keep the
+``{{ hub.x }}`` placeholders as written: the build fills in the hub's values where it shows them,
+so no file holds one hub's values.
 
 Pacing rule, for people rather than for the test: a chapter stays on screen for
 
@@ -18,8 +20,11 @@ is never filmed: a chapter with such a step shows a card "A few minutes later" i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from training.model.hub_values import UnknownKey, substitute
 
 #: Frames per second of the videos: the pointer glides smoothly enough; still frames cost nothing.
 FPS = 10
@@ -99,6 +104,20 @@ def parse_vtt(text: str) -> list[Cue]:
     return cues
 
 
+def with_values(cues: Sequence[Cue], values: Mapping[str, Any]) -> tuple[list[Cue], list[UnknownKey]]:
+    """The cues with a hub's values in place of their ``{{ hub.x }}`` placeholders, and the keys it lacks.
+
+    Done on the cue texts, before :func:`format_vtt` escapes them, so a value with ``&`` or ``<``
+    reads as written.
+    """
+    filled, unknown = [], []
+    for cue in cues:
+        text, missing = substitute(cue.text, values, code=True)
+        filled.append(replace(cue, text=text))
+        unknown.extend(missing)
+    return filled, unknown
+
+
 def length_label(seconds: float) -> str:
     """``1 min 05 s`` / ``45 s``: a video's length as the instructor guide lists it."""
     whole = round(seconds)
@@ -145,7 +164,11 @@ class Action:
 
 @dataclass(frozen=True)
 class Take:
-    """One chapter as recorded: its instruction, what was done, and which moment shows its result."""
+    """One chapter as recorded: its instruction, what was done, and which moment shows its result.
+
+    ``instruction`` is as written (placeholders kept, for the captions); ``read_as`` is what the
+    filmed hub's learners read (its values filled in), so the pacing times that.
+    """
 
     instruction: str
     actions: tuple[Action, ...]
@@ -153,6 +176,7 @@ class Take:
     result_page: int
     waits_for_cloud: bool = False
     shots: tuple[str, ...] = ()  # the screenshots taken in this chapter (its result shows the last)
+    read_as: str = ""  # empty: the instruction as written
 
 
 @dataclass(frozen=True)
@@ -190,7 +214,8 @@ def chapter_seconds(take: Take) -> tuple[float, float]:
         busy += MOVE_SECONDS + PRESS_SECONDS if action.kind == "click" else typing_seconds(action.text)
     if take.waits_for_cloud:
         busy += CARD_SECONDS
-    return max(reading_seconds(take.instruction), 2 * busy, busy + HOLD_MIN_SECONDS), busy
+    read = reading_seconds(take.read_as or take.instruction)
+    return max(read, 2 * busy, busy + HOLD_MIN_SECONDS), busy
 
 
 def plan(takes: Iterable[Take], start_pointer: tuple[float, float]) -> Script:

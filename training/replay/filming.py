@@ -11,7 +11,8 @@ The same replay that takes the screenshots films them, so the two cannot disagre
 - :func:`write_video` turns that into a script (:mod:`training.model.video_script`: one chapter per
   step instruction, paced for people), draws the frames with Pillow and encodes them with ffmpeg
   into WebM (VP9) and MP4 (H.264, yuv420p, ``+faststart``), beside a WebVTT captions track, a
-  chapters track and a poster frame.
+  chapters track and a poster frame. The tracks keep the instructions' ``{{ hub.x }}``
+  placeholders: the build fills in the values of the hub it builds for.
 
 Videos are :data:`WIDTH` x :data:`HEIGHT` at :data:`~training.model.video_script.FPS` frames per
 second and must stay within :data:`BYTES_PER_MINUTE` per file.
@@ -57,6 +58,9 @@ if TYPE_CHECKING:
 #: Size of the video frames: the 1280x800 viewport at three quarters, readable and light.
 WIDTH, HEIGHT = 960, 600
 SCALE = WIDTH / 1280
+#: Size of the screencast's frames: the viewport's own, scaled down here (Lanczos) to keep text sharper
+#: than Chromium's own scaling does.
+SCREENCAST_SIZE = (1280, 800)
 #: Size budget of each video file (WebM and MP4 alike), per minute of video.
 BYTES_PER_MINUTE = 1_000_000
 #: Encoder settings: constant quality; screens are mostly still, so a long keyframe interval is cheap.
@@ -71,7 +75,8 @@ SUFFIXES = {
     "poster": ".poster.jpg",
     "shots": ".shots.json",
 }
-#: A chapter without a screenshot shows the screen this long after it ended (before the next one acts).
+#: The last chapter, without a screenshot, shows the screen this long after it ended (the replay
+#: pauses longer while it films: :data:`~training.replay.walkthrough.CHAPTER_PAUSE_MS`).
 SETTLE_SECONDS = 0.3
 #: Size of the poster frame (shown before play): half size, to keep the page light.
 POSTER_SIZE = (WIDTH // 2, HEIGHT // 2)
@@ -180,9 +185,15 @@ class Recorder:
         session = self.context.new_cdp_session(page)
 
         def on_frame(params: dict[str, Any]) -> None:
-            at = float(params.get("metadata", {}).get("timestamp") or time.time())
+            metadata = params.get("metadata", {})
+            at = float(metadata.get("timestamp") or time.time())
             frame = Frame(at, base64.b64decode(params["data"]))
-            if frames and at - frames[-1].at < 0.5 / FPS:
+            width, height = float(metadata.get("deviceWidth", 0)), float(metadata.get("deviceHeight", 0))
+            scale = min(1.0, SCREENCAST_SIZE[0] / max(width, 1), SCREENCAST_SIZE[1] / max(height, 1))
+            got = _jpeg_size(frame.jpeg)
+            if abs(got[0] - width * scale) > 1 or abs(got[1] - height * scale) > 1:
+                pass  # a screenshot's clip that Chromium also sends to the screencast: not the tab
+            elif frames and at - frames[-1].at < 0.5 / FPS:
                 frames[-1] = frame  # two repaints within one video frame: keep the later
             else:
                 frames.append(frame)
@@ -190,15 +201,19 @@ class Recorder:
                 session.send("Page.screencastFrameAck", {"sessionId": params["sessionId"]})
 
         session.on("Page.screencastFrame", on_frame)
-        session.send("Page.startScreencast", {"format": "jpeg", "quality": 90, "maxWidth": WIDTH, "maxHeight": HEIGHT})
+        width, height = SCREENCAST_SIZE
+        session.send("Page.startScreencast", {"format": "jpeg", "quality": 90, "maxWidth": width, "maxHeight": height})
         self._sessions.append(session)
 
     def _on_input(self, source: dict[str, Any], event: dict[str, Any]) -> None:
         key = self.page_key(source["page"])
+        at = float(event["t"])
+        if abs(at - time.time()) > 5:  # a walkthrough fixed the page's clock (for a steady picture)
+            at = time.time()
         self.inputs.append(
             Input(
                 str(event["kind"]),
-                float(event["t"]),
+                at,
                 key,
                 float(event.get("x", 0)),
                 float(event.get("y", 0)),
@@ -239,8 +254,9 @@ class Recorder:
 
     def takes(self, hub: HubProfile) -> list[Take]:
         """One take per replayed chapter. Its result is its last screenshot, or else the screen just
-        before the next chapter acts (a page reports "loaded" before it is painted, so the frames
-        of the moment a step ends may not show it yet)."""
+        before the next chapter starts: the replay leaves the page alone between chapters while it
+        films (a page reports "loaded" before it is painted, and the frames lag the page), and
+        the next chapter may navigate at once."""
         chapters = [c for c in self.chapters() if c[0].status == "done"]  # others: not on this hub
         takes = []
         for number, chapter in enumerate(chapters):
@@ -248,19 +264,17 @@ class Recorder:
             inputs = [i for i in self.inputs if start <= i.at <= end]
             shots = [s for s in self.shots if start <= s.at <= end]
             following = chapters[number + 1] if number + 1 < len(chapters) else None
-            settled = end + SETTLE_SECONDS
-            if following is not None:
-                acts = [i.at for i in self.inputs if following[0].start <= i.at <= following[-1].end]
-                settled = min([following[0].start + SETTLE_SECONDS, *(at - 0.001 for at in acts)])
+            settled = end + SETTLE_SECONDS if following is None else following[0].start
             result_at, result_page = (shots[-1].at, shots[-1].page) if shots else (settled, chapter[-1].end_page)
             takes.append(
                 Take(
-                    instruction(chapter[0].step, hub),
+                    chapter[0].step.instruction or "",
                     tuple(_actions(inputs)),
                     result_at,
                     result_page,
                     any(m.step.waits_for_cloud for m in chapter),
                     tuple(s.name for s in shots),
+                    read_as=instruction(chapter[0].step, hub),
                 )
             )
         return takes
@@ -274,10 +288,42 @@ class Recorder:
         return min(frames, key=lambda f: f.at).jpeg if frames else None
 
 
+def _jpeg_size(jpeg: bytes) -> tuple[int, int]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(jpeg)) as image:  # reads the header only
+        return image.size
+
+
 def instruction(step: Step, hub: HubProfile) -> str:
-    """A step's instruction with the hub's values in it, as the page shows them."""
-    text, _ = substitute(step.instruction or "", hub.values(), code=True)
+    """A step's instruction with the hub's values in it, as the page shows them.
+
+    Raises :class:`FilmingError` when it names a value this hub lacks: its captions could not be shown.
+    """
+    text, unknown = substitute(step.instruction or "", hub.values(), code=True)
+    if unknown:
+        raise FilmingError(f"step {step.title!r}: {{{{ hub.{unknown[0].key} }}}} {unknown[0].reason} ({hub.id})")
     return text
+
+
+#: Interfaces the replica cannot run, so walkthroughs that need them are never filmed.
+NOT_FILMED = {"rstudio": "RStudio", "vscode": "VS Code"}
+
+
+def not_filmed_reason(walkthrough: Walkthrough, hub: HubProfile) -> str:
+    """The software this hub has that the walkthrough (or one of its steps) needs and that cannot be
+    filmed ('' when none)."""
+    needed = set(walkthrough.requires).union(*(step.requires for step in walkthrough.steps))
+    return " and ".join(NOT_FILMED[f] for f in sorted(needed) if f in NOT_FILMED and f in hub.features)
+
+
+def filmable(walkthrough: Walkthrough, hub: HubProfile) -> bool:
+    """It has instructions, this hub has what it needs, and nothing in it is beyond the replica."""
+    return (
+        bool(walkthrough.instructions())
+        and walkthrough.requires <= hub.features
+        and not not_filmed_reason(walkthrough, hub)
+    )
 
 
 def _actions(inputs: list[Input]) -> Iterator[Action]:
@@ -321,7 +367,7 @@ def _decoded(jpeg: bytes | None) -> Image.Image:
     if jpeg is None:
         return Image.new("RGB", (WIDTH, HEIGHT), (255, 255, 255))
     image = Image.open(io.BytesIO(jpeg)).convert("RGB")
-    return image if image.size == (WIDTH, HEIGHT) else image.resize((WIDTH, HEIGHT))
+    return image if image.size == (WIDTH, HEIGHT) else image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS)
 
 
 def _ease(t: float) -> float:
@@ -352,6 +398,10 @@ def draw_badge(image: Image.Image, text: str) -> None:
     label = "Pressed: " + text.strip("[]").replace("][", ", ") if keys_only else f"Typed: {text}"
     draw = ImageDraw.Draw(image)
     left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+    while right - left + 32 > WIDTH - 48 and len(label) > 12:  # a long command: its end, just typed, shows
+        prefix, rest = label.split(": ", 1)
+        label = f"{prefix}: …{rest.lstrip('…')[4:]}"
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
     width, height = right - left + 32, bottom - top + 20
     x0, y0 = (WIDTH - width) // 2, HEIGHT - height - 24
     draw.rounded_rectangle((x0, y0, x0 + width, y0 + height), radius=10, fill=BADGE_BACKGROUND)

@@ -6,7 +6,8 @@ Where they go:
 - any other hub: ``.hub-training/<hub-id>/screenshots/<module-id>/<name>.png`` beside the hub file,
   with a ``manifest.json`` (what each image shows, which software took it).
 
-The same run films every walkthrough whose steps carry instructions (:mod:`training.replay.filming`):
+The same run films every walkthrough whose steps carry instructions and that the replica can play
+whole on this hub (:func:`~training.replay.filming.filmable`; :mod:`training.replay.filming`):
 ``modules/<module-id>/videos/<walkthrough>.{webm,mp4,captions.vtt,chapters.vtt,poster.jpg}`` for the
 demo hub, ``.hub-training/<hub-id>/videos/<module-id>/...`` beside any other hub's file.
 
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from training.model.hub_profile import DEMO_HUB_FILE, HubProfile, load_hub_profile
 from training.replay.chromium import launch_options
-from training.replay.filming import BYTES_PER_MINUTE, FilmingError, Recorder, Video, write_video
+from training.replay.filming import BYTES_PER_MINUTE, FilmingError, Recorder, Video, filmable, write_video
 from training.replay.walkthrough import Shot, Walkthrough, discover, new_context, run_walkthrough
 from training.site import standard_modules_dir
 
@@ -292,7 +293,8 @@ def generate(
 
                 hub_replica.reset_user()
                 context = new_context(chromium)
-                film = Recorder(context) if videos and walkthrough.instructions() else None
+                # A walkthrough with a step beyond the replica (RStudio) is not filmed on a hub that has it.
+                film = Recorder(context) if videos and filmable(walkthrough, hub) else None
                 try:
                     report = run_walkthrough(
                         walkthrough, hub_replica, context, save=save, materials_repo=materials, film=film

@@ -72,6 +72,9 @@ START_TIMEOUT_MS = 120_000
 TIMEOUT_MS = 30_000
 #: At most this long a screenshot of JupyterLab waits for two identical frames in a row.
 SETTLE_SECONDS = 15
+#: While filming, the page is left alone this long when a chapter ends: the screencast's frames lag
+#: the page, and the chapter's result must be on a frame before the next chapter acts.
+CHAPTER_PAUSE_MS = 600
 
 
 class Skip(Exception):
@@ -267,6 +270,8 @@ def run_walkthrough(
         return run.report
     before_skipped = ""  # why the last step that was not a screenshot was skipped
     for index, step in enumerate(walkthrough.steps, 1):
+        if film is not None and step.instruction and any(s.instruction for s in walkthrough.steps[: index - 1]):
+            run.page.wait_for_timeout(CHAPTER_PAUSE_MS)
         started = time.monotonic()
         if film is not None:
             film.step_started(step, run.page)
@@ -287,6 +292,8 @@ def run_walkthrough(
         run.report.results.append(StepResult(index, step.title, status, reason, time.monotonic() - started))
         if step.shot is None:
             before_skipped = reason
+    if film is not None:
+        run.page.wait_for_timeout(CHAPTER_PAUSE_MS)
     return run.report
 
 

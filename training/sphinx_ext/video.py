@@ -14,15 +14,21 @@ The player is the browser's own ``<video controls preload="none">``: nothing is 
 learner presses play (the poster frame excepted), there is no autoplay, captions are on by default,
 the chapters track lists the steps, and the transcript (the same cue texts) is in a ``<details>``
 under it. The files are copied to ``_videos/`` in the output, so the site works offline.
+
+The caption and chapter files keep the ``{{ hub.x }}`` placeholders of the walkthrough's sentences
+(a committed file holds no hub's values); the build fills in this hub's values in the transcript and
+in the ``.vtt`` files it writes to the output.
 """
 
 from __future__ import annotations
 
 import html
 import shutil
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -30,8 +36,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from training.model.hub_profile import DEMO_HUB_FILE, HubProfile
-from training.model.video_script import Cue, length_label, parse_vtt
+from training.model.hub_profile import DEMO_HUB_FILE
+from training.model.video_script import Cue, format_vtt, length_label, parse_vtt, with_values
+from training.replay.filming import filmable, not_filmed_reason
 from training.replay.walkthrough import Walkthrough, load_file
 from training.sphinx_ext.config import hub_file_from, hub_of
 from training.sphinx_ext.modules import module_of, path_modules
@@ -47,8 +54,6 @@ SUFFIXES = {
     "chapters": ".chapters.vtt",
     "poster": ".poster.jpg",
 }
-#: Interfaces the replica cannot run, so walkthroughs that need them are never filmed.
-NOT_FILMED = {"rstudio": "RStudio", "vscode": "VS Code"}
 OUTPUT_FOLDER = "_videos"
 _told: set[str] = set()
 
@@ -73,37 +78,39 @@ def module_videos_dir(hub_file: str, hub_id: str, modules_folder: Path, module_i
 
 @dataclass(frozen=True)
 class FoundVideo:
+    """A video's files and its captions with the hub's values; ``problems``: what the build reports
+    about them (one warning each: a placeholder this hub has no value for, an unreadable file)."""
+
     walkthrough: Walkthrough
     files: dict[str, Path]
     captions: tuple[Cue, ...]
+    problems: tuple[tuple[TrainingWarning, str], ...] = ()
 
     @property
     def seconds(self) -> float:
         return self.captions[-1].end if self.captions else 0.0
 
 
-def not_filmed_reason(walkthrough: Walkthrough, hub: HubProfile) -> str:
-    """The software this hub has that the walkthrough (or one of its steps) needs and that cannot be
-    filmed ('' when none)."""
-    needed = set(walkthrough.requires).union(*(step.requires for step in walkthrough.steps))
-    return " and ".join(NOT_FILMED[f] for f in sorted(needed) if f in NOT_FILMED and f in hub.features)
-
-
-def filmable(walkthrough: Walkthrough, hub: HubProfile) -> bool:
-    """It has instructions, this hub has what it needs, and nothing in it is beyond the replica."""
-    return (
-        bool(walkthrough.instructions())
-        and walkthrough.requires <= hub.features
-        and not not_filmed_reason(walkthrough, hub)
-    )
-
-
-def find_video(folder: Path, walkthrough: Walkthrough) -> FoundVideo | None:
+def find_video(folder: Path, walkthrough: Walkthrough, values: Mapping[str, Any]) -> FoundVideo | None:
+    """The walkthrough's video in ``folder`` (None until all its files are there), captions with ``values``."""
     files = {role: folder / f"{walkthrough.slug}{suffix}" for role, suffix in SUFFIXES.items()}
     if not all(path.is_file() for path in files.values()):
         return None
-    captions = tuple(parse_vtt(files["captions"].read_text(encoding="utf-8")))
-    return FoundVideo(walkthrough, files, captions)
+    try:
+        written = parse_vtt(files["captions"].read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        problem = f"{files['captions'].name} cannot be read: {exc}"
+        return FoundVideo(walkthrough, files, (), ((TrainingWarning.video, problem),))
+    captions, unknown = with_values(written, values)
+    keys = sorted({f"{{{{ hub.{u.key} }}}} {u.reason}" for u in unknown})
+    problems = ((TrainingWarning.hub_key, f"the captions of {walkthrough.slug}: {'; '.join(keys)}"),) if keys else ()
+    return FoundVideo(walkthrough, files, tuple(captions), problems)
+
+
+def vtt_with_values(source: Path, values: Mapping[str, Any]) -> str:
+    """A caption or chapter file as the output serves it: the hub's values in place of the placeholders."""
+    cues, _ = with_values(parse_vtt(source.read_text(encoding="utf-8")), values)
+    return format_vtt(cues)
 
 
 def hub_videos(env: BuildEnvironment, module_id: str) -> tuple[list[FoundVideo], list[Walkthrough], list[str]]:
@@ -124,7 +131,7 @@ def hub_videos(env: BuildEnvironment, module_id: str) -> tuple[list[FoundVideo],
         if not filmable(walkthrough, hub):
             continue
         env.note_dependency(str(videos_dir / f"{walkthrough.slug}{SUFFIXES['captions']}"))
-        video = find_video(videos_dir, walkthrough)
+        video = find_video(videos_dir, walkthrough, hub.values())
         if video is None:
             missing.append(walkthrough)
         else:
@@ -206,6 +213,8 @@ class WatchIt(SphinxDirective):
         depth = "../" * self.env.docname.count("/")
         registry = _registry(self.env).setdefault(self.env.docname, [])
         for video in found:
+            for kind, problem in video.problems:
+                warn(f"module {module.id}: {problem}", kind, (self.env.docname, 1))
             urls = {}
             for role, path in video.files.items():
                 target = f"{OUTPUT_FOLDER}/{hub.id}/{module.id}/{path.name}"
@@ -288,14 +297,29 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
 
 
 def _copy_videos(app: Sphinx, exception: Exception | None) -> None:
+    """Copy each shown video's files to the output; caption and chapter files get the hub's values.
+
+    A file already there is left alone when it is the same (media: the same size, as a re-encoded
+    video differs in size; captions: the same text, as another hub's values may be just as long).
+    """
     if exception is not None or app.builder.format != "html":
         return
+    values = hub_of(app).values()
     for files in _registry(app.env).values():
         for source, target in files:
             destination = Path(app.outdir) / target
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            if source.endswith(".vtt"):
+                try:
+                    text = vtt_with_values(Path(source), values)
+                except (ValueError, UnicodeDecodeError) as exc:
+                    warn(f"{Path(source).name} cannot be read: {exc}", TrainingWarning.video, source)
+                    continue
+                if not destination.is_file() or destination.read_text(encoding="utf-8") != text:
+                    destination.write_text(text, encoding="utf-8")
+                continue
             if destination.is_file() and destination.stat().st_size == Path(source).stat().st_size:
                 continue
-            destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, destination)
 
 

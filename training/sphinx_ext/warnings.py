@@ -23,7 +23,10 @@ class TrainingWarning(Enum):
     materials = "An 'Open in hub' link points to a file that is not in the materials."
     directive = "A directive of ours got a wrong argument or option."
     screenshot = "A screenshot is missing or has no alt text."
-    video = "A module's walkthrough is filmed for the demo hub, but its video files are missing."
+    video = (
+        "A module's walkthrough is filmed for the demo hub, but its video files are missing, or a caption file "
+        "cannot be read."
+    )
     content_lint = (
         "A content rule is broken: image without alt text, heading levels, literal hub values, UI labels, an empty "
         "heading, a heading repeated by its box, or a hub value that reads as a sentence where a name is expected."
