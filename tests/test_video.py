@@ -17,7 +17,7 @@ from training.model import video_script as vs
 from training.model.hub_profile import HubProfile, load_hub_profile
 from training.model.hub_values import substitute
 from training.replay import screenshots
-from training.replay.filming import BYTES_PER_MINUTE, SCALE, SUFFIXES, FilmingError, instruction
+from training.replay.filming import BYTES_PER_MINUTE, SCALE, SUFFIXES, FilmingError, filmed_step, instruction
 from training.replay.walkthrough import Walkthrough, discover
 
 from .conftest import HUBS, report_gate, run_sphinx
@@ -128,12 +128,12 @@ def filmed(hub: HubProfile, modules_dir: Path = MODULES) -> list[Walkthrough]:
 
 def written_captions(walkthrough: Walkthrough, hub: HubProfile) -> list[str]:
     """The instructions of the steps this hub replays, as written: what the caption files must say."""
-    return [s.instruction for s in walkthrough.steps if s.instruction and s.requires <= hub.features]
+    return [s.instruction for s in walkthrough.steps if s.instruction and filmed_step(s, hub)]
 
 
 def expected_captions(walkthrough: Walkthrough, hub: HubProfile) -> list[str]:
     """The same with the hub's values: what its built site's captions and transcript must say."""
-    return [instruction(s, hub) for s in walkthrough.steps if s.instruction and s.requires <= hub.features]
+    return [instruction(s, hub) for s in walkthrough.steps if s.instruction and filmed_step(s, hub)]
 
 
 def with_values(text: str, hub: HubProfile) -> str:
@@ -439,6 +439,11 @@ def test_player_markup_no_autoplay_nothing_preloaded_captions_on(demo_site) -> N
     assert rstudio is not None and rstudio.select("video") == []
     assert "The steps in RStudio have no video" in rstudio.get_text()
     assert "The steps in RStudio have no video" in section.get_text()  # its second walkthrough
+    # A walkthrough with a few RStudio steps is filmed without them, and its page says so under the player.
+    files = demo_site.page("modules/your-files/index.html").select_one("section#watch-it")
+    assert files is not None and len(files.select("video")) == 1
+    assert "The steps in RStudio have no video" in files.get_text()
+    assert not any("RStudio" in li.get_text() for li in files.select("details.training-video-transcript li"))
 
 
 @pytest.mark.browser

@@ -59,8 +59,9 @@ WALKTHROUGH = w.Walkthrough(
     *STARTING,
     w.say("In the Launcher, click Terminal under Other. A terminal opens in your home folder.", w.open_terminal()),
     # Not taught: a steady clock and thread count, so the picture is the same in every run.
-    w.run_in_terminal(f"export {STEADY_GIT}"),
-    *([w.run_in_terminal(f'alias git="{FROZEN_GIT} git"')] if FROZEN_GIT else []),
+    w.off_camera(w.run_in_terminal(f"export {STEADY_GIT}")),
+    *([w.off_camera(w.run_in_terminal(f'alias git="{FROZEN_GIT} git"'))] if FROZEN_GIT else []),
+    w.off_camera(w.run_in_terminal("clear")),
     w.do("GitHub's part: a repository with a README", _create_practice_remote),
     w.say(
         "Clone your repository into a folder of its own, for example ~/projects, with git clone.",

@@ -261,7 +261,8 @@ class Recorder:
         takes = []
         for number, chapter in enumerate(chapters):
             start, end = chapter[0].start, chapter[-1].end
-            inputs = [i for i in self.inputs if start <= i.at <= end]
+            hidden = [(m.start, m.end) for m in chapter if m.step.off_camera]
+            inputs = [i for i in self.inputs if start <= i.at <= end and not any(a <= i.at <= b for a, b in hidden)]
             shots = [s for s in self.shots if start <= s.at <= end]
             following = chapters[number + 1] if number + 1 < len(chapters) else None
             settled = end + SETTLE_SECONDS if following is None else following[0].start
@@ -311,16 +312,25 @@ NOT_FILMED = {"rstudio": "RStudio", "vscode": "VS Code"}
 
 
 def not_filmed_reason(walkthrough: Walkthrough, hub: HubProfile) -> str:
-    """The software this hub has that the walkthrough (or one of its steps) needs and that cannot be
-    filmed ('' when none)."""
-    needed = set(walkthrough.requires).union(*(step.requires for step in walkthrough.steps))
+    """The software this hub has that the whole walkthrough needs and that cannot be filmed ('' when none)."""
+    return " and ".join(NOT_FILMED[f] for f in sorted(walkthrough.requires) if f in NOT_FILMED and f in hub.features)
+
+
+def steps_not_filmed(walkthrough: Walkthrough, hub: HubProfile) -> str:
+    """The same for single steps: the video leaves them out, and the page says so ('' when none)."""
+    needed = set().union(*(step.requires for step in walkthrough.steps)) - set(walkthrough.requires)
     return " and ".join(NOT_FILMED[f] for f in sorted(needed) if f in NOT_FILMED and f in hub.features)
 
 
+def filmed_step(step: Step, hub: HubProfile) -> bool:
+    """A step this hub's video shows: the hub has what it needs, and it is not beyond the replica."""
+    return step.requires <= hub.features and not (step.requires & NOT_FILMED.keys())
+
+
 def filmable(walkthrough: Walkthrough, hub: HubProfile) -> bool:
-    """It has instructions, this hub has what it needs, and nothing in it is beyond the replica."""
+    """It has instructions on steps this hub films, and the walkthrough as a whole is not beyond the replica."""
     return (
-        bool(walkthrough.instructions())
+        any(step.instruction and filmed_step(step, hub) for step in walkthrough.steps)
         and walkthrough.requires <= hub.features
         and not not_filmed_reason(walkthrough, hub)
     )

@@ -118,6 +118,9 @@ class Step:
     instruction: str | None = None
     #: The step waits for the cloud (a server starting): the video shows "A few minutes later" instead.
     waits_for_cloud: bool = False
+    #: Scaffolding the module does not teach (a fixed clock for the picture): the video draws none of its
+    #: clicks or keys. Leave the screen as it was before it (``clear`` a terminal), as its result is filmed.
+    off_camera: bool = False
 
 
 class Walkthrough:
@@ -754,6 +757,11 @@ def say(instruction: str, step: Step) -> Step:
     if not instruction.strip() or "\n" in instruction:
         raise ValueError(f"step {step.title!r}: an instruction is one non-empty line, not {instruction!r}")
     return replace(step, instruction=" ".join(instruction.split()))
+
+
+def off_camera(step: Step) -> Step:
+    """``step``, replayed but not shown typing or clicking in the video (setup the module does not teach)."""
+    return replace(step, off_camera=True)
 
 
 #: Why RStudio steps are not replayed: what the run lists for them.

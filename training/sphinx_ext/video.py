@@ -38,7 +38,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from training.model.hub_profile import DEMO_HUB_FILE
 from training.model.video_script import Cue, format_vtt, length_label, parse_vtt, with_values
-from training.replay.filming import filmable, not_filmed_reason
+from training.replay.filming import filmable, not_filmed_reason, steps_not_filmed
 from training.replay.walkthrough import Walkthrough, load_file
 from training.sphinx_ext.config import hub_file_from, hub_of
 from training.sphinx_ext.modules import module_of, path_modules
@@ -130,6 +130,8 @@ def hub_videos(env: BuildEnvironment, module_id: str) -> tuple[list[FoundVideo],
             continue
         if not filmable(walkthrough, hub):
             continue
+        if steps_not_filmed(walkthrough, hub):
+            not_filmed.append(steps_not_filmed(walkthrough, hub))
         env.note_dependency(str(videos_dir / f"{walkthrough.slug}{SUFFIXES['captions']}"))
         video = find_video(videos_dir, walkthrough, hub.values())
         if video is None:
