@@ -854,7 +854,10 @@ def _capture(run: Run, shot: Shot) -> None:
     run.report.texts[shot.name] = " ".join((target or page.locator("body")).inner_text().split())
     run.report.screenshots[shot.name] = run.save(shot, png, run.walkthrough.module)
     if run.film is not None:
-        run.film.shot(shot, run.page, _viewport_box(page, target, shot))
+        box = _viewport_box(page, target, shot)
+        if box is not None and shot.trim:  # the picture lost its empty bottom, and so does its place on screen
+            box = (box[0], box[1], box[2], min(box[3], float(int.from_bytes(png[20:24], "big"))))  # PNG height
+        run.film.shot(shot, run.page, box)
 
 
 def _viewport_box(page: Page, target: Locator | None, shot: Shot) -> tuple[float, float, float, float] | None:

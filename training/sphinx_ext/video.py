@@ -128,10 +128,10 @@ def hub_videos(env: BuildEnvironment, module_id: str) -> tuple[list[FoundVideo],
         if reason:
             not_filmed.append(reason)
             continue
+        if walkthrough.requires <= hub.features and steps_not_filmed(walkthrough, hub):
+            not_filmed.append(steps_not_filmed(walkthrough, hub))
         if not filmable(walkthrough, hub):
             continue
-        if steps_not_filmed(walkthrough, hub):
-            not_filmed.append(steps_not_filmed(walkthrough, hub))
         env.note_dependency(str(videos_dir / f"{walkthrough.slug}{SUFFIXES['captions']}"))
         video = find_video(videos_dir, walkthrough, hub.values())
         if video is None:
