@@ -195,7 +195,7 @@ def test_a_module_prints_compactly(page, demo_url: str) -> None:  # type: ignore
     assert 1 <= pages <= PRINTED_PAGES_LIMIT, pages
     page.emulate_media(media="print")
     hidden = page.evaluate(
-        """() => ['.bd-sidebar-primary', '.bd-sidebar-secondary', '.bd-header-article', '.prev-next-area']
+        """() => ['.bd-sidebar-primary', '.bd-sidebar-secondary', '.bd-header-article', '.prev-next-area', '.training-watch-it']
             .map(s => document.querySelector(s)).filter(Boolean).map(e => getComputedStyle(e).display)"""
     )
     assert hidden and set(hidden) == {"none"}, hidden
