@@ -298,31 +298,32 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildE
             registry[docname] = files
 
 
-def _copy_videos(app: Sphinx, exception: Exception | None) -> None:
-    """Copy each shown video's files to the output; caption and chapter files get the hub's values.
+def _copy_page_videos(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+    """Copy the video files of the page being written to the output; captions and chapters get the hub's values.
 
-    A file already there is left alone when it is the same (media: the same size, as a re-encoded
-    video differs in size; captions: the same text, as another hub's values may be just as long).
+    Done as each page is written, so a rebuild touches only the files of the pages it writes. A file
+    already there is left alone when it is the same (media: the same size, as a re-encoded video
+    differs in size; captions: the same text, as another hub's values may be just as long).
     """
-    if exception is not None or app.builder.format != "html":
+    files = _registry(app.env).get(pagename)
+    if not files or app.builder.format != "html":
         return
     values = hub_of(app).values()
-    for files in _registry(app.env).values():
-        for source, target in files:
-            destination = Path(app.outdir) / target
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            if source.endswith(".vtt"):
-                try:
-                    text = vtt_with_values(Path(source), values)
-                except (ValueError, UnicodeDecodeError) as exc:
-                    warn(f"{Path(source).name} cannot be read: {exc}", TrainingWarning.video, source)
-                    continue
-                if not destination.is_file() or destination.read_text(encoding="utf-8") != text:
-                    destination.write_text(text, encoding="utf-8")
+    for source, target in files:
+        destination = Path(app.outdir) / target
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if source.endswith(".vtt"):
+            try:
+                text = vtt_with_values(Path(source), values)
+            except (ValueError, UnicodeDecodeError) as exc:
+                warn(f"{Path(source).name} cannot be read: {exc}", TrainingWarning.video, source)
                 continue
-            if destination.is_file() and destination.stat().st_size == Path(source).stat().st_size:
-                continue
-            shutil.copyfile(source, destination)
+            if not destination.is_file() or destination.read_text(encoding="utf-8") != text:
+                destination.write_text(text, encoding="utf-8")
+            continue
+        if destination.is_file() and destination.stat().st_size == Path(source).stat().st_size:
+            continue
+        shutil.copyfile(source, destination)
 
 
 def setup_video_player(app: Sphinx) -> None:
@@ -332,4 +333,4 @@ def setup_video_player(app: Sphinx) -> None:
     app.connect("doctree-read", _place_watch_it, priority=410)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    app.connect("build-finished", _copy_videos, priority=100)
+    app.connect("html-page-context", _copy_page_videos)
