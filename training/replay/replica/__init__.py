@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import http.client
 import json
 import os
 import secrets
@@ -310,8 +311,8 @@ class Replica:
                 with urllib.request.urlopen(f"{self.url}hub/login", timeout=2) as response:
                     if response.status == 200:
                         return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
+            except (urllib.error.URLError, ConnectionError, TimeoutError, http.client.HTTPException):
+                pass  # not listening yet, or not answering HTTP yet: the hub's exit or the deadline decides
             time.sleep(0.25)
         raise ReplicaError(f"JupyterHub did not answer on {self.url}hub/login within {timeout} s:\n{self._log_tail()}")
 
